@@ -1,0 +1,41 @@
+"""Accuracy, batched evaluation and the confusion matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["accuracy", "evaluate", "confusion_matrix"]
+
+
+def accuracy(y_true, y_pred):
+    """Fraction of labels predicted correctly, in [0, 1]."""
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+    return float(np.mean(y_true == y_pred)) if y_true.size else float("nan")
+
+
+def evaluate(net, X, y, batch_size=10_000):
+    """(mean loss, accuracy) of ``net`` on ``(X, y)``, computed in chunks of rows."""
+    n = len(X)
+    if n == 0:
+        raise ValueError("cannot evaluate on an empty set")
+    total, correct = 0.0, 0
+    for i in range(0, n, batch_size):
+        Xb, yb = X[i:i + batch_size], y[i:i + batch_size]
+        z = net.logits(Xb)
+        total += net._cost(z, yb) * len(Xb)
+        correct += int(np.sum(z.argmax(axis=1) == yb))
+    return total / n, correct / n
+
+
+def confusion_matrix(y_true, y_pred, num_classes=10):
+    """C[i, j] = number of examples of true class i predicted as class j."""
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+    C = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(C, (y_true, y_pred), 1)
+    return C
