@@ -16,7 +16,6 @@ ifneq ($(wildcard $(SHARED_MNIST)/train-images-idx3-ubyte.gz),)
 export HANDPROP_DATA_DIR := $(SHARED_MNIST)
 endif
 endif
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: test book lab bench venv clean

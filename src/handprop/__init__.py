@@ -14,6 +14,7 @@ The network of *Backpropagation by Hand*, one concept per module:
 
 from .activations import (
     ACTIVATIONS,
+    Activation,
     log_softmax,
     relu,
     relu_prime,
@@ -47,7 +48,7 @@ from .training import History, train
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "MLP", "History", "train",
+    "ACTIVATIONS", "Activation", "MLP", "History", "train",
     "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
     "softmax", "log_softmax",
     "one_hot", "cross_entropy", "cross_entropy_from_probabilities", "quadratic",

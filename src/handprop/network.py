@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS, sigmoid, softmax
+from .activations import ACTIVATIONS, Activation, sigmoid, softmax
 from .losses import (
     cross_entropy,
     quadratic,
@@ -80,8 +80,9 @@ class MLP:
     sizes : sequence of int
         Units per layer, input first: ``[784, 256, 10]`` is 784 inputs, one hidden
         layer of 256 units and 10 classes.  Any depth of two or more sizes.
-    activation : {"sigmoid", "tanh", "relu"}
-        phi, the hidden-layer activation.
+    activation : {"sigmoid", "tanh", "relu"} or Activation
+        phi, the hidden-layer activation: a name, or an ``Activation`` of your own
+        (the gradient-checking chapter plants a wrong derivative this way).
     init : {"xavier", "lecun", "he", "normal"}
         Weight initialisation (see ``_init_layer``).
     seed : int
@@ -104,19 +105,23 @@ class MLP:
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
                 f"sizes must list at least an input and an output size, all >= 1; got {sizes}")
-        if activation not in ACTIVATIONS:
+        if isinstance(activation, Activation):
+            self._phi = activation
+        elif activation in ACTIVATIONS:
+            self._phi = ACTIVATIONS[activation]
+        else:
             raise ValueError(
-                f"activation must be one of {tuple(ACTIVATIONS)}, got {activation!r}")
+                f"activation must be one of {tuple(ACTIVATIONS)} or an Activation, "
+                f"got {activation!r}")
         if cost not in COSTS:
             raise ValueError(f"cost must be one of {COSTS}, got {cost!r}")
         self.sizes = sizes
-        self.activation = activation
+        self.activation = self._phi.name
         self.init = init
         self.cost = cost
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating type, got {self.dtype}")
-        self._phi = ACTIVATIONS[activation]
         rng = np.random.default_rng(seed)
         self.params = [_init_layer(rng, n_in, n_out, init, self.dtype)
                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
