@@ -63,8 +63,9 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     X, y : training inputs (N, n_in) and integer labels (N,)
     epochs, batch_size : passes over the data and rows per step (the last batch
         of an epoch may be smaller).
-    lr : the learning rate eta.  The gradient is that of the *mean* loss over the
-        batch, so eta does not depend on the batch size's scale.
+    lr : the learning rate eta, or a function ``lr(epoch)`` of the epoch (1, 2, ...)
+        giving eta for that epoch (a schedule).  The gradient is that of the *mean*
+        loss over the batch, so eta does not depend on the batch size's scale.
     momentum : mu in [0, 1); 0 is plain SGD.
     validation : optional ``(X_val, y_val)``, evaluated after every epoch.
     seed : seeds the order of the examples in every epoch.
@@ -75,7 +76,9 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     """
     _check_positive("epochs", epochs)
     _check_positive("batch_size", batch_size)
-    _check_positive("lr", lr)
+    schedule = lr if callable(lr) else (lambda epoch: lr)
+    for epoch in range(1, epochs + 1):
+        _check_positive(f"lr for epoch {epoch}" if callable(lr) else "lr", schedule(epoch))
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     X = net._check_inputs(X)  # one conversion to the network's dtype, not one per batch
@@ -90,6 +93,7 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     width = len(str(epochs))
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
+        eta = schedule(epoch)
         order = rng.permutation(n)
         for i in range(0, n, batch_size):
             idx = order[i:i + batch_size]
@@ -98,16 +102,16 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
             for layer, (gW, gb) in enumerate(grads):
                 W, b = net.params[layer]
                 if velocity is None:
-                    gW *= lr
-                    gb *= lr
+                    gW *= eta
+                    gb *= eta
                     W -= gW
                     b -= gb
                 else:
                     vW, vb = velocity[layer]
                     vW *= momentum
-                    vW -= lr * gW
+                    vW -= eta * gW
                     vb *= momentum
-                    vb -= lr * gb
+                    vb -= eta * gb
                     W += vW
                     b += vb
         history.epoch_seconds.append(time.perf_counter() - start)
