@@ -43,6 +43,7 @@ from .mnist import (
     split_validation,
 )
 from .network import MLP
+from .sources import with_source_scaling
 from .training import History, train
 
 __version__ = "0.1.0"
@@ -55,6 +56,6 @@ __all__ = [
     "softmax_cross_entropy_gradient",
     "numerical_gradient", "relative_error", "max_relative_error",
     "accuracy", "evaluate", "confusion_matrix",
-    "load_mnist", "read_idx", "split_validation",
+    "load_mnist", "read_idx", "split_validation", "with_source_scaling",
     "MNISTError", "MNISTDownloadError", "MNISTChecksumError", "MNISTFormatError",
 ]

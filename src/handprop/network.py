@@ -35,7 +35,7 @@ __all__ = ["MLP", "INITIALISATIONS", "COSTS"]
 
 #: Weight initialisations: name -> standard deviation (or uniform bound) as a
 #: function of fan-in and fan-out.
-INITIALISATIONS = ("xavier", "lecun", "he", "normal")
+INITIALISATIONS = ("xavier", "lecun", "he", "normal", "fan_in_uniform")
 
 #: Output layer and cost pairs.  "cross_entropy": softmax outputs, mean
 #: cross-entropy (the book's network).  "quadratic": sigmoid outputs, mean
@@ -50,6 +50,8 @@ def _init_layer(rng, n_in, n_out, init, dtype):
       the variance of z is about that of its inputs both forward and backward.
     - "lecun": N(0, 1/n_in), what the source blog post calls Xavier.
     - "he": N(0, 2/n_in), for ReLU layers.
+    - "fan_in_uniform": W and b uniform on +-1/sqrt(n_in), PyTorch's default for
+      ``nn.Linear``, for comparisons with networks trained there.
     - "normal": W and b drawn from N(0, 1), the scheme one source reports made
       learning fail: z then sums hundreds of unit-variance terms, its standard
       deviation on MNIST is near 9, and most sigmoids start saturated.
@@ -64,6 +66,10 @@ def _init_layer(rng, n_in, n_out, init, dtype):
     elif init == "he":
         W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
         b = np.zeros(n_out)
+    elif init == "fan_in_uniform":
+        bound = 1.0 / np.sqrt(n_in)
+        W = rng.uniform(-bound, bound, size=(n_in, n_out))
+        b = rng.uniform(-bound, bound, size=n_out)
     elif init == "normal":
         W = rng.standard_normal((n_in, n_out))
         b = rng.standard_normal(n_out)
@@ -83,7 +89,7 @@ class MLP:
     activation : {"sigmoid", "tanh", "relu"} or Activation
         phi, the hidden-layer activation: a name, or an ``Activation`` of your own
         (the gradient-checking chapter plants a wrong derivative this way).
-    init : {"xavier", "lecun", "he", "normal"}
+    init : {"xavier", "lecun", "he", "normal", "fan_in_uniform"}
         Weight initialisation (see ``_init_layer``).
     seed : int
         Seed of the ``np.random.default_rng`` that draws the initial weights.
