@@ -133,3 +133,21 @@ def test_bad_labels_are_a_clear_error(y, message):
 def test_bad_construction_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         hp.MLP(**kwargs)
+
+
+def test_source_scaling_sums_weights_and_averages_biases():
+    X, y = small_problem([5, 6, 3], n=8)
+    net = hp.MLP([5, 6, 3], seed=0)
+    _, correct = net.loss_and_gradients(X, y)
+    _, source = hp.with_source_scaling(hp.MLP([5, 6, 3], seed=0)).loss_and_gradients(X, y)
+    for (gW, gb), (sW, sb) in zip(correct, source):
+        np.testing.assert_allclose(sW, 8 * gW, rtol=1e-12)
+        np.testing.assert_array_equal(sb, gb)
+
+
+def test_fan_in_uniform_matches_pytorch_default_bounds():
+    W, b = hp.MLP([400, 50, 10], init="fan_in_uniform", seed=0).params[0]
+    bound = 1 / np.sqrt(400)
+    assert np.abs(W).max() <= bound and np.abs(b).max() <= bound
+    assert np.abs(W).max() > 0.99 * bound
+    assert W.std() == pytest.approx(bound / np.sqrt(3), rel=0.02)

@@ -94,3 +94,22 @@ def test_metrics():
     np.testing.assert_array_equal(C, [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
     with pytest.raises(ValueError, match="shape"):
         hp.accuracy([1, 2], [1])
+
+
+def test_learning_rate_schedule_is_applied_per_epoch():
+    X, y = toy_data(n=8)
+    seen = []
+
+    def schedule(epoch):
+        seen.append(epoch)
+        return 0.1 / epoch
+
+    net = hp.MLP([6, 4, 3], seed=1)
+    W0 = net.params[0][0].copy()
+    _, g = net.loss_and_gradients(X, y)
+    hp.train(net, X, y, epochs=1, batch_size=8, lr=schedule, verbose=False)
+    np.testing.assert_allclose(net.params[0][0], W0 - 0.1 * g[0][0], rtol=1e-12)
+    hp.train(hp.MLP([6, 4, 3]), X, y, epochs=3, batch_size=8, lr=schedule, verbose=False)
+    assert seen[-3:] == [1, 2, 3]
+    with pytest.raises(ValueError, match="lr for epoch 2 must be positive"):
+        hp.train(hp.MLP([6, 4, 3]), X, y, epochs=2, batch_size=8, lr=lambda e: 1.0 if e == 1 else 0.0)

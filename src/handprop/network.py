@@ -28,7 +28,7 @@ from .losses import (
     cross_entropy,
     quadratic,
     sigmoid_quadratic_gradient,
-    softmax_cross_entropy_gradient,
+    softmax_cross_entropy,
 )
 
 __all__ = ["MLP", "INITIALISATIONS", "COSTS"]
@@ -223,26 +223,39 @@ class MLP:
 
     # --- backward --------------------------------------------------------------
 
-    def loss_and_gradients(self, X, y):
+    def zeros_like_params(self):
+        """Arrays shaped like ``params``, for ``loss_and_gradients(..., out=...)``."""
+        return [(np.zeros_like(W), np.zeros_like(b)) for W, b in self.params]
+
+    def loss_and_gradients(self, X, y, out=None, scale=1.0):
         """The mean loss over the batch and its gradient for every parameter.
 
         Returns ``(loss, grads)`` where ``grads`` has the structure of
         ``params``: a list of ``(dL/dW, dL/db)`` with the same shapes.
+
+        Two options serve training speed and change no number: with ``out``
+        (from ``zeros_like_params``) the gradients are written into those arrays
+        instead of new ones; with ``scale`` every gradient comes out multiplied by
+        it.  Every gradient is linear in delta^(L), so ``train`` passes the learning
+        rate here, scaling an N x K matrix instead of every weight array.
         """
         X = self._check_inputs(X)
         y = self._check_labels(y, X.shape[0])
         activations, logits = self.forward_cache(X)
-        loss = self._cost(logits, y)
         if self.cost == "cross_entropy":
-            delta = softmax_cross_entropy_gradient(logits, y)
+            loss, delta = softmax_cross_entropy(logits, y)
         else:
-            delta = sigmoid_quadratic_gradient(logits, y)
+            loss, delta = self._cost(logits, y), sigmoid_quadratic_gradient(logits, y)
         delta = delta.astype(self.dtype, copy=False)
-        grads = [None] * len(self.params)
+        if scale != 1.0:
+            delta *= scale
+        grads = out if out is not None else [(None, None)] * len(self.params)
+        grads = list(grads)
         for l in range(len(self.params) - 1, -1, -1):
             W, _ = self.params[l]
             A_prev = activations[l]
-            grads[l] = (A_prev.T @ delta, delta.sum(axis=0))
+            gW, gb = grads[l]
+            grads[l] = (np.matmul(A_prev.T, delta, out=gW), np.sum(delta, axis=0, out=gb))
             if l > 0:  # the input layer needs no delta: X is not a parameter
                 delta = delta @ W.T
                 delta *= self._phi.prime_from_output(A_prev)

@@ -21,10 +21,11 @@ def with_source_scaling(net):
     """
     correct = net.loss_and_gradients
 
-    def loss_and_gradients(X, y):
-        loss, grads = correct(X, y)
-        n = len(X)
-        return loss, [(n * gW, gb) for gW, gb in grads]
+    def loss_and_gradients(X, y, out=None, scale=1.0):
+        loss, grads = correct(X, y, out=out, scale=scale)
+        for gW, _ in grads:
+            gW *= len(X)
+        return loss, grads
 
     net.loss_and_gradients = loss_and_gradients
     return net

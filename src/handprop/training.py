@@ -87,7 +87,8 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
         X_val = net._check_inputs(validation[0])
         y_val = net._check_labels(validation[1], X_val.shape[0])
     rng = np.random.default_rng(seed)
-    velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in net.params] if momentum else None
+    velocity = net.zeros_like_params() if momentum else None
+    steps = net.zeros_like_params()  # eta * gradient, reused by every step: no allocation in the loop
     history = History()
     n = X.shape[0]
     width = len(str(epochs))
@@ -97,21 +98,20 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
         order = rng.permutation(n)
         for i in range(0, n, batch_size):
             idx = order[i:i + batch_size]
-            loss, grads = net.loss_and_gradients(X[idx], y[idx])
+            # scale=eta: the gradients arrive multiplied by the learning rate already
+            loss, steps = net.loss_and_gradients(X[idx], y[idx], out=steps, scale=eta)
             history.step_loss.append(loss)
-            for layer, (gW, gb) in enumerate(grads):
+            for layer, (sW, sb) in enumerate(steps):
                 W, b = net.params[layer]
-                if velocity is None:
-                    gW *= eta
-                    gb *= eta
-                    W -= gW
-                    b -= gb
-                else:
+                if velocity is None:          # theta <- theta - eta g
+                    W -= sW
+                    b -= sb
+                else:                         # v <- mu v - eta g;  theta <- theta + v
                     vW, vb = velocity[layer]
                     vW *= momentum
-                    vW -= eta * gW
+                    vW -= sW
                     vb *= momentum
-                    vb -= eta * gb
+                    vb -= sb
                     W += vW
                     b += vb
         history.epoch_seconds.append(time.perf_counter() - start)
