@@ -1,0 +1,236 @@
+"""The rendered website, tested the way a reader uses it: in a real browser.
+
+Builds the book fresh (as `make book` does, warnings are errors), serves
+_build/html on 127.0.0.1 and drives headless Chromium (Debian's `chromium`, through
+Playwright) over every page of the table of contents, at desktop and phone widths.
+Each page must: answer 200; log no console errors; request nothing from outside
+127.0.0.1 (the site is self-contained); finish MathJax with every formula typeset,
+no MathJax error node and no math element still holding raw TeX; load every image;
+link only to internal pages that answer 200 and anchors that exist; carry the table
+of contents, previous/next links, launch buttons (Binder, Colab) and download buttons
+pointing where they should; and not overflow a phone-width screen.  Screenshots go to
+_build/screenshots/.
+
+Set HANDPROP_SITE=path/to/html to test an existing build instead of building.
+Without Chromium the test is skipped, saying how to install it.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from functools import partial
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REPOSITORY = "backprop-by-hand/backprop-by-hand"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` (apt-get install chromium) "
+                f"or set CHROMIUM=/path/to/chrome", allow_module_level=True)
+
+
+def toc_pages():
+    """Every page of _toc.yml, in reading order, as paths relative to the site root."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [chapter["file"] for chapter in part["chapters"]]
+    return [p + ".html" for p in pages]
+
+
+PAGES = toc_pages()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    if os.environ.get("HANDPROP_SITE"):
+        html = Path(os.environ["HANDPROP_SITE"])
+    else:
+        for sub in ["html", ".doctrees", "jupyter_execute"]:
+            shutil.rmtree(ROOT / "_build" / sub, ignore_errors=True)
+        jb = Path(sys.executable).parent / "jupyter-book"
+        proc = subprocess.run([str(jb), "build", ".", "--all", "-W", "-n", "--keep-going"], cwd=ROOT,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, "the book build failed:\n" + proc.stdout[-6000:] + proc.stderr[-3000:]
+        html = ROOT / "_build" / "html"
+    assert (html / "index.html").is_file(), f"no built site at {html}"
+    handler = partial(QuietHandler, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield html, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@functools.lru_cache(maxsize=None)
+def fetch(url):
+    """(status, body) of an internal URL, cached across pages."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+
+
+MATH_STATE = """() => {
+  const raw = [...document.querySelectorAll('.math, .MathJax_Preview')]
+      .filter(el => !el.querySelector('mjx-container') && /\\\\\\(|\\\\\\[|\\$\\$/.test(el.textContent))
+      .map(el => el.textContent.slice(0, 80));
+  const bodyRaw = [...document.querySelectorAll('article p, article li, article td')]
+      .filter(el => !el.closest('pre, code, .highlight') && /\\\\\\(|\\\\\\[/.test(el.textContent))
+      .map(el => el.textContent.slice(0, 80));
+  return {typeset: document.querySelectorAll('mjx-container').length,
+          errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+          raw: raw.concat(bodyRaw)};
+}"""
+
+
+def open_page(browser, url, viewport):
+    page = browser.new_page(viewport=viewport)
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+    def only_local(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            problems.append(f"external request: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", only_local)
+    response = page.goto(url, wait_until="load")
+    return page, response, problems
+
+
+def wait_for_mathjax(page):
+    page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
+    page.evaluate("() => window.MathJax ? window.MathJax.startup.promise : null")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", PAGES)
+def test_page(site, browser, path, viewport):
+    html, base = site
+    url = urljoin(base, path)
+    page, response, problems = open_page(browser, url, VIEWPORTS[viewport])
+    try:
+        assert response.status == 200, f"{path}: HTTP {response.status}"
+        wait_for_mathjax(page)
+        shots = ROOT / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{path.replace('/', '__')[:-5]}-{viewport}.png"), full_page=True)
+
+        math = page.evaluate(MATH_STATE)
+        assert math["errors"] == 0, f"{path}: {math['errors']} MathJax error nodes"
+        assert not math["raw"], f"{path}: math left as raw TeX: {math['raw'][:3]}"
+        has_math_source = "class=\"math" in fetch(url)[1]
+        assert not has_math_source or math["typeset"] > 0, f"{path}: math on the page but none typeset"
+
+        broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+                               ".map(i => i.getAttribute('src'))")
+        assert not broken, f"{path}: images that did not load: {broken}"
+
+        links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        for link in sorted(set(links)):
+            target, anchor = urldefrag(link)
+            if not target.startswith(base):
+                continue
+            status, body = fetch(target)
+            assert status == 200, f"{path}: internal link {link} answers {status}"
+            if anchor and target.endswith(".html"):
+                assert re.search(rf'id="{re.escape(anchor)}"', body), f"{path}: anchor #{anchor} missing in {target}"
+
+        nav = page.evaluate("() => [...document.querySelectorAll('nav.bd-docs-nav a.reference')]"
+                            ".map(a => a.getAttribute('href'))")
+        assert len(nav) >= len(PAGES) - 1, f"{path}: the table of contents lists only {len(nav)} pages"
+        prev_next = page.evaluate("() => [...document.querySelectorAll('.prev-next-area a')].length")
+        assert prev_next >= 1, f"{path}: no previous/next links"
+
+        source = path[:-5] + (".ipynb" if path.startswith("notebooks/") else ".md")
+        assert any(l.endswith("_sources/" + source) for l in links), f"{path}: no download link to {source}"
+        if path.startswith("notebooks/"):
+            binder = f"https://mybinder.org/v2/gh/{REPOSITORY}/main?urlpath=lab/tree/{source}"
+            colab = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/{source}"
+            assert binder in links, f"{path}: no Binder launch button pointing to {binder}"
+            assert colab in links, f"{path}: no Colab launch button pointing to {colab}"
+
+        if viewport == "phone":
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{path}: the page is {overflow}px wider than a phone screen"
+        assert not problems, f"{path}: " + "; ".join(problems[:5])
+    finally:
+        page.close()
+
+
+SYMPY_PAGES = ["notebooks/02_cross_entropy.html", "notebooks/03_softmax_jacobian.html",
+               "notebooks/04_output_layer.html", "notebooks/05_hidden_layer.html"]
+
+
+@pytest.mark.parametrize("path", SYMPY_PAGES)
+def test_sympy_output_is_typeset_math(site, browser, path):
+    """SymPy results appear as MathJax, not as images and not as raw LaTeX."""
+    html, base = site
+    page, response, problems = open_page(browser, urljoin(base, path), VIEWPORTS["desktop"])
+    try:
+        wait_for_mathjax(page)
+        outputs = page.evaluate("""() => [...document.querySelectorAll('.cell_output')].map(o => ({
+            mjx: [...o.querySelectorAll('mjx-container')].filter(m => !m.closest('figcaption')).length,
+            imgs: o.querySelectorAll('img').length,
+            raw: /\\$\\\\displaystyle|\\\\left\\[|\\\\frac\\{/.test(o.innerText)}))""")
+        typeset = [o for o in outputs if o["mjx"] > 0]
+        assert typeset, f"{path}: no cell output holds typeset math"
+        assert all(o["imgs"] == 0 for o in typeset), f"{path}: a SymPy output is an image"
+        assert not any(o["raw"] for o in outputs), f"{path}: raw LaTeX in a cell output"
+        assert not problems, problems
+    finally:
+        page.close()
+
+
+def test_search_page_finds_a_chapter(site, browser):
+    html, base = site
+    page, response, problems = open_page(browser, urljoin(base, "search.html?q=Jacobian"), VIEWPORTS["desktop"])
+    try:
+        assert response.status == 200
+        page.wait_for_selector("#search-results li", timeout=15000)
+        hits = page.evaluate("() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+        assert any("03_softmax_jacobian" in h for h in hits), hits
+        assert not problems, problems
+    finally:
+        page.close()
+
+
+def test_index_redirects_to_the_introduction(site):
+    html, base = site
+    status, body = fetch(base + "index.html")
+    assert status == 200 and "book/intro.html" in body
