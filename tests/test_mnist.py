@@ -1,5 +1,6 @@
 """The MNIST loader: IDX parsing, checksums, and downloads from a real local server."""
 
+import contextlib
 import gzip
 import http.server
 import shutil
@@ -151,18 +152,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory, handler=QuietHandler):
+@contextlib.contextmanager
+def serving(directory, handler=QuietHandler):
+    """An HTTP server on 127.0.0.1 serving ``directory``; yields its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
 def mirror(mnist_dir):
-    server, url = serve(mnist_dir)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serving(mnist_dir) as url:
+        yield url
 
 
 @pytest.fixture
@@ -199,12 +204,8 @@ def test_first_mirror_down_second_used(tmp_path, mirror, dead_url, no_env):
 def test_mirror_serving_404_is_skipped(tmp_path, mirror, no_env):
     empty = tmp_path / "empty"
     empty.mkdir()
-    server, url = serve(empty)
-    try:
+    with serving(empty) as url:
         (_, y), _ = hp.load_mnist(cache_dir=tmp_path / "cache", mirrors=[url, mirror])
-    finally:
-        server.shutdown()
-        server.server_close()
     assert len(y) == 60_000
 
 
@@ -221,14 +222,10 @@ def test_all_mirrors_down_is_a_clear_error(tmp_path, dead_url, no_env):
 
 
 def test_connection_cut_mid_file_leaves_nothing(tmp_path, mnist_dir, no_env):
-    server, url = serve(mnist_dir, CuttingHandler)
     cache = tmp_path / "cache"
-    try:
+    with serving(mnist_dir, CuttingHandler) as url:
         with pytest.raises(hp.MNISTDownloadError, match="train-images-idx3-ubyte.gz"):
             hp.load_mnist(cache_dir=cache, mirrors=[url])
-    finally:
-        server.shutdown()
-        server.server_close()
     assert list(cache.iterdir()) == []  # no partial file, no temporary file
 
 
@@ -240,14 +237,10 @@ def test_corrupt_download_is_refused_and_not_kept(tmp_path, mnist_dir, no_env):
     data = bytearray((bad / NAMES[0]).read_bytes())
     data[1000] ^= 0xFF
     (bad / NAMES[0]).write_bytes(bytes(data))
-    server, url = serve(bad)
     cache = tmp_path / "cache"
-    try:
+    with serving(bad) as url:
         with pytest.raises(hp.MNISTDownloadError, match="SHA256 hash of downloaded file"):
             hp.load_mnist(cache_dir=cache, mirrors=[url])
-    finally:
-        server.shutdown()
-        server.server_close()
     assert list(cache.iterdir()) == []
 
 
