@@ -34,16 +34,17 @@ __all__ = [
 ]
 
 
-def sigmoid(z):
+def sigmoid(z, out=None):
     """The logistic function sigma(z) = 1 / (1 + e^{-z}).
 
     For z below about -709 (float64) e^{-z} overflows to inf and 1/inf is exactly
     0, the correctly rounded answer, so the overflow warning is silenced rather
-    than the formula changed.
+    than the formula changed.  ``out=z`` computes in place, as the network does.
     """
     z = np.asarray(z)
+    out = np.negative(z, out=out)
     with np.errstate(over="ignore"):
-        out = np.exp(-z)
+        np.exp(out, out=out)
     out += 1.0
     np.reciprocal(out, out=out)
     return out
@@ -55,9 +56,9 @@ def sigmoid_prime(z):
     return s * (1.0 - s)
 
 
-def tanh(z):
+def tanh(z, out=None):
     """The hyperbolic tangent."""
-    return np.tanh(z)
+    return np.tanh(z, out=out)
 
 
 def tanh_prime(z):
@@ -66,9 +67,9 @@ def tanh_prime(z):
     return 1.0 - t * t
 
 
-def relu(z):
+def relu(z, out=None):
     """The rectifier max(0, z)."""
-    return np.maximum(z, 0)
+    return np.maximum(z, 0, out=out)
 
 
 def relu_prime(z):
@@ -85,7 +86,8 @@ def relu_prime(z):
 class Activation:
     """One hidden activation phi, with phi'(z) written through a = phi(z).
 
-    ``forward(z)`` returns a; ``prime_from_output(a)`` returns phi'(z).  Writing
+    ``forward(z, out=None)`` returns a (``out=z`` overwrites z, which the network
+    does, as it keeps only a); ``prime_from_output(a)`` returns phi'(z).  Writing
     the derivative through a is what lets backpropagation reuse the activations
     it already stored in the forward pass instead of keeping z as well.
     """
@@ -96,11 +98,15 @@ class Activation:
 
 
 def _sigmoid_prime_from_output(a):
-    return a * (1.0 - a)
+    t = 1.0 - a
+    t *= a
+    return t
 
 
 def _tanh_prime_from_output(a):
-    return 1.0 - a * a
+    t = a * a
+    np.subtract(1.0, t, out=t)
+    return t
 
 
 def _relu_prime_from_output(a):

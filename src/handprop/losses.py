@@ -77,11 +77,12 @@ def softmax_cross_entropy(logits, y):
     n = z.shape[0]
     rows = np.arange(n)
     e = z - z.max(axis=1, keepdims=True)
-    true_shifted = e[rows, y]
+    true_shifted = e[rows, y].sum(dtype=np.float64)
     np.exp(e, out=e)
-    total = e.sum(axis=1, keepdims=True)
-    loss = (np.log(total[:, 0], dtype=np.float64).sum() - true_shifted.sum(dtype=np.float64)) / n
-    e *= 1.0 / (n * total)
+    total = e.sum(axis=1)
+    loss = (np.log(total).sum(dtype=np.float64) - true_shifted) / n
+    total *= n
+    e /= total[:, None]
     e[rows, y] -= 1.0 / n
     return float(loss), e
 

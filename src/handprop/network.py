@@ -184,7 +184,7 @@ class MLP:
         for W, b in self.params[:-1]:
             Z = A @ W
             Z += b
-            A = self._phi.forward(Z)
+            A = self._phi.forward(Z, out=Z)  # z is not kept: a overwrites it
             activations.append(A)
         W, b = self.params[-1]
         logits = A @ W
@@ -227,20 +227,23 @@ class MLP:
         """Arrays shaped like ``params``, for ``loss_and_gradients(..., out=...)``."""
         return [(np.zeros_like(W), np.zeros_like(b)) for W, b in self.params]
 
-    def loss_and_gradients(self, X, y, out=None, scale=1.0):
+    def loss_and_gradients(self, X, y, out=None, scale=1.0, check=True):
         """The mean loss over the batch and its gradient for every parameter.
 
         Returns ``(loss, grads)`` where ``grads`` has the structure of
         ``params``: a list of ``(dL/dW, dL/db)`` with the same shapes.
 
-        Two options serve training speed and change no number: with ``out``
+        Three options serve training speed and change no number: with ``out``
         (from ``zeros_like_params``) the gradients are written into those arrays
         instead of new ones; with ``scale`` every gradient comes out multiplied by
-        it.  Every gradient is linear in delta^(L), so ``train`` passes the learning
-        rate here, scaling an N x K matrix instead of every weight array.
+        it (every gradient is linear in delta^(L), so ``train`` passes the learning
+        rate here, scaling an N x K matrix instead of every weight array); and
+        ``check=False`` skips validating ``X`` and ``y``, which ``train`` has done
+        once for the whole set.
         """
-        X = self._check_inputs(X)
-        y = self._check_labels(y, X.shape[0])
+        if check:
+            X = self._check_inputs(X)
+            y = self._check_labels(y, X.shape[0])
         activations, logits = self.forward_cache(X)
         if self.cost == "cross_entropy":
             loss, delta = softmax_cross_entropy(logits, y)

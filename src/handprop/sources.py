@@ -21,8 +21,8 @@ def with_source_scaling(net):
     """
     correct = net.loss_and_gradients
 
-    def loss_and_gradients(X, y, out=None, scale=1.0):
-        loss, grads = correct(X, y, out=out, scale=scale)
+    def loss_and_gradients(X, y, **options):
+        loss, grads = correct(X, y, **options)
         for gW, _ in grads:
             gW *= len(X)
         return loss, grads

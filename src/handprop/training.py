@@ -87,10 +87,13 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
         X_val = net._check_inputs(validation[0])
         y_val = net._check_labels(validation[1], X_val.shape[0])
     rng = np.random.default_rng(seed)
-    velocity = net.zeros_like_params() if momentum else None
-    steps = net.zeros_like_params()  # eta * gradient, reused by every step: no allocation in the loop
-    history = History()
     n = X.shape[0]
+    velocity = net.zeros_like_params() if momentum else None
+    # Buffers reused by every step, so the loop allocates nothing large: the batch,
+    # and eta * gradient for every parameter.
+    X_batch = np.empty((min(batch_size, n), X.shape[1]), dtype=X.dtype)
+    steps = net.zeros_like_params()
+    history = History()
     width = len(str(epochs))
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
@@ -98,8 +101,10 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
         order = rng.permutation(n)
         for i in range(0, n, batch_size):
             idx = order[i:i + batch_size]
-            # scale=eta: the gradients arrive multiplied by the learning rate already
-            loss, steps = net.loss_and_gradients(X[idx], y[idx], out=steps, scale=eta)
+            Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
+            # scale=eta: the gradients arrive multiplied by the learning rate already;
+            # check=False: X and y were checked once, above
+            loss, steps = net.loss_and_gradients(Xb, y[idx], out=steps, scale=eta, check=False)
             history.step_loss.append(loss)
             for layer, (sW, sb) in enumerate(steps):
                 W, b = net.params[layer]
