@@ -151,3 +151,23 @@ def test_fan_in_uniform_matches_pytorch_default_bounds():
     assert np.abs(W).max() <= bound and np.abs(b).max() <= bound
     assert np.abs(W).max() > 0.99 * bound
     assert W.std() == pytest.approx(bound / np.sqrt(3), rel=0.02)
+
+
+def test_out_and_scale_options_change_no_number():
+    X, y = small_problem([5, 6, 4, 3], n=9)
+    net = with_random_biases(hp.MLP([5, 6, 4, 3], activation="tanh", seed=2))
+    loss, grads = net.loss_and_gradients(X, y)
+    out = net.zeros_like_params()
+    loss2, scaled = net.loss_and_gradients(X, y, out=out, scale=0.25, check=False)
+    assert loss2 == loss
+    for (gW, gb), (sW, sb), (oW, ob) in zip(grads, scaled, out):
+        assert sW is oW and sb is ob  # written into the buffers given
+        np.testing.assert_allclose(sW, 0.25 * gW, rtol=1e-14)
+        np.testing.assert_allclose(sb, 0.25 * gb, rtol=1e-14)
+
+
+def test_forward_does_not_change_the_input():
+    X, _ = small_problem([5, 6, 3])
+    before = X.copy()
+    hp.MLP([5, 6, 3]).forward(X)
+    np.testing.assert_array_equal(X, before)
