@@ -82,3 +82,18 @@ def test_activation_derivatives_against_central_differences():
         np.testing.assert_allclose(fp(z), numeric, atol=1e-8)
         a = f(z)
         np.testing.assert_allclose(hp.ACTIVATIONS[f.__name__].prime_from_output(a), fp(z), atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-13), (np.float32, 1e-5)])
+def test_fused_loss_and_gradient_match_the_separate_forms(dtype, rtol):
+    """Training uses the fused softmax_cross_entropy; the book derives the two separate ones."""
+    from handprop.losses import softmax_cross_entropy
+
+    z = (np.random.default_rng(3).normal(scale=5.0, size=(7, 4))).astype(dtype)
+    z[0] = [1e3, -1e3, 0.0, 2.0]
+    y = np.array([0, 1, 2, 3, 1, 0, 2])
+    loss, grad = softmax_cross_entropy(z.copy(), y)
+    assert grad.dtype == dtype
+    assert loss == pytest.approx(hp.cross_entropy(z.astype(np.float64), y), rel=rtol)
+    np.testing.assert_allclose(grad, hp.softmax_cross_entropy_gradient(z.astype(np.float64), y),
+                               rtol=rtol, atol=rtol * 1e-2)
