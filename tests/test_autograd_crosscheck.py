@@ -30,7 +30,7 @@ def torch_loss_and_gradients(net, X, y):
               for W, b in net.params]
     A = torch.tensor(X)
     for W, b in params[:-1]:
-        A = TORCH_ACTIVATIONS[net.activation](A @ W + b)
+        A = TORCH_ACTIVATIONS[net.phi.name](A @ W + b)
     W, b = params[-1]
     logits = A @ W + b
     loss = torch.nn.functional.cross_entropy(logits, torch.tensor(y), reduction="mean")
@@ -60,9 +60,9 @@ def test_gradients_match_pytorch_autograd(activation, depth, seed):
 
 
 def test_crosscheck_detects_a_wrong_gradient():
-    """The comparison is sharp enough to see the sources' scaling bug."""
+    """The comparison is sharp enough to see the blog post's (002) scaling bug."""
     rng = np.random.default_rng(7)
-    net = hp.with_source_scaling(hp.MLP([6, 5, 3], seed=0))
+    net = hp.BlogPostMLP([6, 5, 3], seed=0)
     X, y = rng.normal(size=(4, 6)), rng.integers(0, 3, size=4)
     _, grads = net.loss_and_gradients(X, y)
     _, t_grads = torch_loss_and_gradients(net, X, y)

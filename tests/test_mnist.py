@@ -94,10 +94,15 @@ def test_load_from_folder(mnist):
     assert y[:5].tolist() == [5, 0, 4, 1, 9]  # the first five training labels of MNIST
 
 
-def test_environment_variable_is_used(mnist_dir, monkeypatch):
+def test_environment_variable_is_used_when_the_cache_is_empty(mnist_dir, monkeypatch,
+                                                               tmp_path):
+    """With an empty cache and no network, the folder in HANDPROP_DATA_DIR is read and
+    nothing is downloaded (the only mirror is a dead address)."""
+    empty_cache = tmp_path / "cache"
     monkeypatch.setenv("HANDPROP_DATA_DIR", str(mnist_dir))
-    (_, y), _ = hp.load_mnist()
+    (_, y), _ = hp.load_mnist(cache_dir=empty_cache, mirrors=("http://127.0.0.1:9/",))
     assert len(y) == 60_000
+    assert not empty_cache.exists() or not any(empty_cache.iterdir())
 
 
 def test_wrong_checksum_is_refused(tmp_path, mnist_dir):
@@ -113,8 +118,15 @@ def test_wrong_checksum_is_refused(tmp_path, mnist_dir):
 def test_missing_file_names_the_file_and_the_remedy(tmp_path, mnist_dir):
     for name in NAMES[:3]:
         shutil.copy(mnist_dir / name, tmp_path / name)
-    with pytest.raises(FileNotFoundError, match=r"lacks t10k-labels-idx1-ubyte\.gz.*HANDPROP_DATA_DIR"):
+    with pytest.raises(hp.MNISTMissingError,
+                       match=r"lacks t10k-labels-idx1-ubyte\.gz.*HANDPROP_DATA_DIR"):
         hp.load_mnist(tmp_path)
+    assert issubclass(hp.MNISTMissingError, (hp.MNISTError, FileNotFoundError))
+
+
+def test_read_idx_of_a_missing_file_is_in_the_family(tmp_path):
+    with pytest.raises(hp.MNISTMissingError, match=r"nope\.gz: no such file.*load_mnist"):
+        hp.read_idx(tmp_path / "nope.gz")
 
 
 def test_split_validation_takes_the_last_rows():

@@ -14,9 +14,10 @@ def small_problem(sizes, seed=0, n=7):
 
 
 def with_random_biases(net, seed=1):
-    """Zero biases can put a ReLU pre-activation exactly on its kink (a dead unit
-    below passes z = b = 0 upward), where no derivative exists and the check is
-    meaningless.  Random biases move every z off the kink almost surely."""
+    """Zero biases can put a ReLU pre-activation exactly on its kink (a unit whose
+    inputs are all zero, for example dead ReLUs below, has z = b = 0), where no
+    derivative exists and the check is meaningless.  Random biases move every z off
+    the kink almost surely."""
     rng = np.random.default_rng(seed)
     net.params = [(W, rng.normal(0, 0.5, size=b.shape)) for W, b in net.params]
     return net
@@ -135,14 +136,43 @@ def test_bad_construction_is_a_clear_error(kwargs, message):
         hp.MLP(**kwargs)
 
 
-def test_source_scaling_sums_weights_and_averages_biases():
+def test_blog_post_gradient_sums_weights_and_averages_biases():
+    """The post's compute_grad, rebuilt from its own steps, against the book's gradient."""
     X, y = small_problem([5, 6, 3], n=8)
-    net = hp.MLP([5, 6, 3], seed=0)
-    _, correct = net.loss_and_gradients(X, y)
-    _, source = hp.with_source_scaling(hp.MLP([5, 6, 3], seed=0)).loss_and_gradients(X, y)
-    for (gW, gb), (sW, sb) in zip(correct, source):
+    _, correct = hp.MLP([5, 6, 3], seed=0).loss_and_gradients(X, y)
+    _, post = hp.BlogPostMLP([5, 6, 3], seed=0).loss_and_gradients(X, y)
+    for (gW, gb), (sW, sb) in zip(correct, post):
         np.testing.assert_allclose(sW, 8 * gW, rtol=1e-12)
-        np.testing.assert_array_equal(sb, gb)
+        np.testing.assert_allclose(sb, gb, rtol=1e-12)
+
+
+def test_custom_activation_of_plain_functions_matches_the_builtin():
+    """An Activation made of two lambdas works wherever a name does."""
+    mine = hp.Activation("mytanh", lambda z: np.tanh(z), lambda z: 1 - np.tanh(z) ** 2)
+    square = hp.Activation("square", lambda z: z ** 2, lambda z: 2 * z)
+    X, y = small_problem([5, 6, 4, 3], n=9)
+    a = with_random_biases(hp.MLP([5, 6, 4, 3], activation=mine, seed=2))
+    b = with_random_biases(hp.MLP([5, 6, 4, 3], activation="tanh", seed=2))
+    la, ga = a.loss_and_gradients(X, y)
+    lb, gb = b.loss_and_gradients(X, y)
+    assert la == pytest.approx(lb, rel=1e-14)
+    for pa, pb in zip(ga, gb):
+        for u, v in zip(pa, pb):
+            np.testing.assert_allclose(u, v, rtol=1e-12, atol=1e-15)
+    assert hp.max_relative_error(hp.MLP([5, 6, 3], activation=square, seed=1), X, y) < 1e-7
+    ha = hp.train(a, X, y, epochs=3, batch_size=4, lr=0.2, momentum=0.5, verbose=False)
+    hb = hp.train(b, X, y, epochs=3, batch_size=4, lr=0.2, momentum=0.5, verbose=False)
+    np.testing.assert_allclose(ha.step_loss, hb.step_loss, rtol=1e-12)
+    assert "mytanh" in repr(a)
+
+
+def test_loss_reports_what_training_differentiates():
+    """net.loss and loss_and_gradients(...)[0] are one code path, for both costs."""
+    X, y = small_problem([5, 6, 3], n=9)
+    for cost in ["cross_entropy", "quadratic"]:
+        net = hp.MLP([5, 6, 3], cost=cost, seed=4)
+        assert net.loss(X, y) == net.loss_and_gradients(X, y)[0]
+        assert net.loss(X, y) == net.loss_function.value(net.logits(X), y)
 
 
 def test_fan_in_uniform_matches_pytorch_default_bounds():
@@ -151,19 +181,6 @@ def test_fan_in_uniform_matches_pytorch_default_bounds():
     assert np.abs(W).max() <= bound and np.abs(b).max() <= bound
     assert np.abs(W).max() > 0.99 * bound
     assert W.std() == pytest.approx(bound / np.sqrt(3), rel=0.02)
-
-
-def test_out_and_scale_options_change_no_number():
-    X, y = small_problem([5, 6, 4, 3], n=9)
-    net = with_random_biases(hp.MLP([5, 6, 4, 3], activation="tanh", seed=2))
-    loss, grads = net.loss_and_gradients(X, y)
-    out = net.zeros_like_params()
-    loss2, scaled = net.loss_and_gradients(X, y, out=out, scale=0.25, check=False)
-    assert loss2 == loss
-    for (gW, gb), (sW, sb), (oW, ob) in zip(grads, scaled, out):
-        assert sW is oW and sb is ob  # written into the buffers given
-        np.testing.assert_allclose(sW, 0.25 * gW, rtol=1e-14)
-        np.testing.assert_allclose(sb, 0.25 * gb, rtol=1e-14)
 
 
 def test_forward_does_not_change_the_input():

@@ -52,16 +52,76 @@ def test_history_shapes_and_learning():
     assert h.train_accuracy[-1] > 0.7
 
 
-def test_momentum_step_matches_the_update_rule():
+def test_momentum_over_several_steps_matches_an_independent_computation():
+    """Five full-batch steps with mu = 0.9, against the recurrence written out by hand.
+
+    From the second step on, momentum changes the result, so a trainer that
+    ignored it (or applied it wrongly) fails here.
+    """
     X, y = toy_data(n=8)
     net = hp.MLP([6, 4, 3], seed=1)
-    before = [(W.copy(), b.copy()) for W, b in net.params]
-    _, g1 = net.loss_and_gradients(X, y)
-    hp.train(net, X, y, epochs=1, batch_size=8, lr=0.1, momentum=0.9, verbose=False)
-    # One full-batch step from zero velocity: theta <- theta - lr * g.
-    for (W0, b0), (W, b), (gW, gb) in zip(before, net.params, g1):
-        np.testing.assert_allclose(W, W0 - 0.1 * gW, rtol=1e-12)
-        np.testing.assert_allclose(b, b0 - 0.1 * gb, rtol=1e-12)
+    reference = hp.MLP([6, 4, 3], seed=1)
+    eta, mu = 0.1, 0.9
+    theta = [[W.copy(), b.copy()] for W, b in reference.params]
+    v = [[np.zeros_like(W), np.zeros_like(b)] for W, b in reference.params]
+    for _ in range(5):
+        reference.params = [tuple(p) for p in theta]
+        _, g = reference.loss_and_gradients(X, y)
+        for l in range(2):
+            for k in range(2):
+                v[l][k] = mu * v[l][k] - eta * g[l][k]
+                theta[l][k] = theta[l][k] + v[l][k]
+    hp.train(net, X, y, epochs=5, batch_size=8, lr=eta, momentum=mu, verbose=False)
+    plain = hp.MLP([6, 4, 3], seed=1)
+    hp.train(plain, X, y, epochs=5, batch_size=8, lr=eta, verbose=False)
+    for (W, b), (tW, tb), (pW, _) in zip(net.params, theta, plain.params):
+        np.testing.assert_allclose(W, tW, rtol=1e-12)
+        np.testing.assert_allclose(b, tb, rtol=1e-12)
+        assert not np.allclose(W, pW, rtol=1e-6)   # momentum did change the weights
+
+
+def test_evaluate_over_several_chunks_is_the_mean_over_all_rows():
+    X, y = toy_data(n=250)
+    net = hp.MLP([6, 8, 3], seed=2)
+    loss, acc = hp.evaluate(net, X, y, batch_size=64)    # chunks of 64, 64, 64, 58
+    assert loss == pytest.approx(net.loss(X, y), rel=1e-12)
+    assert acc == hp.accuracy(y, net.predict(X))
+    assert hp.evaluate(net, X.tolist(), y.tolist(), batch_size=7)[0] == pytest.approx(loss)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "custom"])
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_fast_train_equals_train(activation, momentum):
+    """handprop.fast.train: the same batches and, to rounding, the same weights."""
+    if activation == "custom":
+        activation = hp.Activation("softsign", lambda z: z / (1 + abs(z)),
+                                   lambda z: 1 / (1 + abs(z)) ** 2)
+    X, y = toy_data(n=203)
+    core, fast = hp.MLP([6, 9, 5, 3], activation=activation, seed=3), \
+        hp.MLP([6, 9, 5, 3], activation=activation, seed=3)
+    settings = dict(epochs=3, batch_size=16, lr=lambda e: 0.3 / e, momentum=momentum,
+                    validation=(X[:40], y[:40]), seed=5, verbose=False)
+    h_core = hp.train(core, X, y, **settings)
+    h_fast = hp.fast.train(fast, X, y, **settings)
+    np.testing.assert_allclose(h_fast.step_loss, h_core.step_loss, rtol=1e-10)
+    np.testing.assert_allclose(h_fast.val_loss, h_core.val_loss, rtol=1e-10)
+    for (W, b), (Wf, bf) in zip(core.params, fast.params):
+        np.testing.assert_allclose(Wf, W, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(bf, b, rtol=1e-9, atol=1e-12)
+
+
+def test_fast_train_quadratic_cost_and_float32():
+    X, y = toy_data(n=100)
+    for cost, dtype in [("quadratic", np.float64), ("cross_entropy", np.float32)]:
+        core = hp.MLP([6, 7, 3], cost=cost, dtype=dtype, seed=1)
+        fast = hp.MLP([6, 7, 3], cost=cost, dtype=dtype, seed=1)
+        settings = dict(epochs=2, batch_size=10, lr=0.5, momentum=0.5, verbose=False)
+        hp.train(core, X, y, **settings)
+        hp.fast.train(fast, X, y, **settings)
+        tol = 1e-9 if dtype == np.float64 else 1e-4
+        for (W, _), (Wf, _) in zip(core.params, fast.params):
+            assert Wf.dtype == dtype
+            np.testing.assert_allclose(Wf, W, rtol=tol, atol=tol)
 
 
 def test_progress_is_one_line_per_epoch_and_can_be_silenced(capsys):
@@ -76,16 +136,18 @@ def test_progress_is_one_line_per_epoch_and_can_be_silenced(capsys):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"epochs": 0}, "epochs must be positive"),
-    ({"batch_size": 0}, "batch_size must be positive"),
-    ({"lr": -1.0}, "lr must be positive"),
+    ({"epochs": 0}, "epochs must be a positive whole number"),
+    ({"epochs": 2.5}, "epochs must be a positive whole number"),
+    ({"batch_size": 0}, "batch_size must be a positive whole number"),
+    ({"lr": -1.0}, "the learning rate must be positive"),
     ({"momentum": 1.0}, r"momentum must be in \[0, 1\)"),
 ])
 def test_bad_settings_are_clear_errors(kwargs, message):
     X, y = toy_data()
     settings = {"epochs": 1, "batch_size": 10, "lr": 0.1, **kwargs}
-    with pytest.raises(ValueError, match=message):
-        hp.train(hp.MLP([6, 4, 3]), X, y, **settings)
+    for trainer in (hp.train, hp.fast.train):
+        with pytest.raises(ValueError, match=message):
+            trainer(hp.MLP([6, 4, 3]), X, y, **settings)
 
 
 def test_metrics():
@@ -111,5 +173,5 @@ def test_learning_rate_schedule_is_applied_per_epoch():
     np.testing.assert_allclose(net.params[0][0], W0 - 0.1 * g[0][0], rtol=1e-12)
     hp.train(hp.MLP([6, 4, 3]), X, y, epochs=3, batch_size=8, lr=schedule, verbose=False)
     assert seen[-3:] == [1, 2, 3]
-    with pytest.raises(ValueError, match="lr for epoch 2 must be positive"):
+    with pytest.raises(ValueError, match="learning rate for epoch 2 must be positive"):
         hp.train(hp.MLP([6, 4, 3]), X, y, epochs=2, batch_size=8, lr=lambda e: 1.0 if e == 1 else 0.0)

@@ -3,18 +3,25 @@
 The network of *Backpropagation by Hand*, one concept per module:
 
 - ``activations``: sigmoid, tanh, relu, softmax and their derivatives
-- ``losses``: cross-entropy and the quadratic cost, with gradients
-- ``network``: ``MLP``, forward pass and hand-derived backward pass
-- ``training``: mini-batch SGD (``train``) and its ``History``
+- ``losses``: cross-entropy and the quadratic cost, functions of the logits,
+  each with its gradient
+- ``network``: ``MLP``, the forward pass and the hand-derived backward pass
+- ``training``: mini-batch SGD with momentum (``train``) and its ``History``
 - ``gradcheck``: central differences against backpropagation
 - ``metrics``: accuracy, evaluation, confusion matrix
 - ``mnist``: the verified MNIST loader
 - ``plots``: the book's figures
+- ``sources``: what the source documents computed differently, for comparison
+- ``fast``: the same training, arranged for speed (``handprop.fast.train``)
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
+from . import fast, plots
 from .activations import (
     ACTIVATIONS,
     Activation,
+    as_float_array,
     log_softmax,
     relu,
     relu_prime,
@@ -26,11 +33,14 @@ from .activations import (
 )
 from .gradcheck import max_relative_error, numerical_gradient, relative_error
 from .losses import (
+    LOSSES,
+    Loss,
     cross_entropy,
     cross_entropy_from_probabilities,
+    cross_entropy_gradient,
     one_hot,
     quadratic,
-    softmax_cross_entropy_gradient,
+    quadratic_gradient,
 )
 from .metrics import accuracy, confusion_matrix, evaluate
 from .mnist import (
@@ -38,24 +48,32 @@ from .mnist import (
     MNISTDownloadError,
     MNISTError,
     MNISTFormatError,
+    MNISTMissingError,
     load_mnist,
     read_idx,
     split_validation,
 )
-from .network import MLP
-from .sources import with_source_scaling
-from .training import History, train
+from .network import INITIALISATIONS, MLP, init_layer
+from .sources import BlogPostMLP
+from .training import History, check_schedule, epoch_batches, report_epoch, train
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("handprop")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "unknown"
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "MLP", "History", "train",
+    "ACTIVATIONS", "Activation", "as_float_array",
     "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
     "softmax", "log_softmax",
-    "one_hot", "cross_entropy", "cross_entropy_from_probabilities", "quadratic",
-    "softmax_cross_entropy_gradient",
+    "LOSSES", "Loss", "one_hot", "cross_entropy", "cross_entropy_gradient",
+    "cross_entropy_from_probabilities", "quadratic", "quadratic_gradient",
+    "MLP", "INITIALISATIONS", "init_layer", "BlogPostMLP",
+    "History", "train", "check_schedule", "epoch_batches", "report_epoch",
     "numerical_gradient", "relative_error", "max_relative_error",
     "accuracy", "evaluate", "confusion_matrix",
-    "load_mnist", "read_idx", "split_validation", "with_source_scaling",
-    "MNISTError", "MNISTDownloadError", "MNISTChecksumError", "MNISTFormatError",
+    "load_mnist", "read_idx", "split_validation",
+    "MNISTError", "MNISTMissingError", "MNISTDownloadError", "MNISTChecksumError",
+    "MNISTFormatError",
+    "fast", "plots",
 ]

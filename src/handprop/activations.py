@@ -1,16 +1,17 @@
-"""Hidden-layer activations and the softmax, with the derivatives backpropagation needs.
+"""Hidden-layer activations phi, their derivatives phi', and the softmax.
 
-Notation (see the book's notation page): a layer computes the pre-activation
-``z = W^T a_prev + b`` and the activation ``a = phi(z)``.  Backpropagation needs
-``phi'(z)``.  For the three activations here ``phi'(z)`` can be written in terms of
-the output ``a`` alone, so the network keeps only ``a`` in its forward cache:
+Notation (see the book's notation page): a hidden layer computes the
+pre-activation z = W^T a_prev + b and the activation a = phi(z).  The backward
+pass, equation (bp2), multiplies by phi'(z) at the same z:
 
-    sigmoid:  phi'(z) = a (1 - a)
-    tanh:     phi'(z) = 1 - a^2
-    relu:     phi'(z) = 1 if z > 0 else 0  (= 1 if a > 0 else 0)
+    sigmoid:  sigma(z) = 1 / (1 + e^{-z}),     sigma'(z) = sigma(z) (1 - sigma(z))
+    tanh:     tanh(z),                          tanh'(z)  = 1 - tanh(z)^2
+    relu:     max(0, z),                        relu'(z)  = 1 if z > 0 else 0
 
-Every function is elementwise except ``softmax`` and ``log_softmax``, which act
-on the last axis (one row per example).
+Every function here accepts what a reader types at the prompt (a Python number,
+a list, an integer array) and returns floating-point values: float64 unless the
+input already is float32.  ``softmax`` and ``log_softmax`` act on the last axis
+(one row per example); the others elementwise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 __all__ = [
     "Activation",
     "ACTIVATIONS",
+    "as_float_array",
     "sigmoid",
     "sigmoid_prime",
     "tanh",
@@ -34,108 +36,89 @@ __all__ = [
 ]
 
 
-def sigmoid(z, out=None):
+def as_float_array(x):
+    """``x`` as a NumPy array of floats: float arrays unchanged, anything else float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def sigmoid(z):
     """The logistic function sigma(z) = 1 / (1 + e^{-z}).
 
-    For z below about -709 (float64) e^{-z} overflows to inf and 1/inf is exactly
-    0, the correctly rounded answer, so the overflow warning is silenced rather
-    than the formula changed.  ``out=z`` computes in place, as the network does.
+    For z below about -709 (float64) e^{-z} overflows to inf, and 1 / inf = 0 is
+    the correctly rounded answer, so the overflow is silenced, not worked around.
     """
-    z = np.asarray(z)
-    out = np.negative(z, out=out)
+    z = as_float_array(z)
     with np.errstate(over="ignore"):
-        np.exp(out, out=out)
-    out += 1.0
-    np.reciprocal(out, out=out)
-    return out
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def sigmoid_prime(z):
-    """sigma'(z) = sigma(z) (1 - sigma(z)), evaluated at the pre-activation z."""
+    """sigma'(z) = sigma(z) (1 - sigma(z)), at the pre-activation z."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
-def tanh(z, out=None):
-    """The hyperbolic tangent."""
-    return np.tanh(z, out=out)
+def tanh(z):
+    """The hyperbolic tangent, (e^z - e^{-z}) / (e^z + e^{-z})."""
+    return np.tanh(as_float_array(z))
 
 
 def tanh_prime(z):
-    """tanh'(z) = 1 - tanh(z)^2."""
-    t = np.tanh(z)
+    """tanh'(z) = 1 - tanh(z)^2, at the pre-activation z."""
+    t = tanh(z)
     return 1.0 - t * t
 
 
-def relu(z, out=None):
+def relu(z):
     """The rectifier max(0, z)."""
-    return np.maximum(z, 0, out=out)
+    z = as_float_array(z)
+    return np.maximum(z, 0.0).astype(z.dtype, copy=False)
 
 
 def relu_prime(z):
-    """relu'(z) = 1 for z > 0 and 0 otherwise (the kink at 0 gets 0, by convention).
+    """relu'(z) = 1 for z > 0 and 0 for z < 0; at the kink z = 0 the book takes 0.
 
-    It must be evaluated at the pre-activation z.  The gradient-checking chapter
-    shows the bug of testing the *output* with ``>= 0``, which is always true.
+    Evaluated at the pre-activation z.  The gradient-checking chapter shows the
+    bug of testing the *output* with ``>= 0``, which is true everywhere.
     """
-    z = np.asarray(z)
-    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
+    z = as_float_array(z)
+    return (z > 0).astype(z.dtype)
 
 
 @dataclass(frozen=True)
 class Activation:
-    """One hidden activation phi, with phi'(z) written through a = phi(z).
+    """A hidden activation: its name, phi, and its derivative phi', both of z.
 
-    ``forward(z, out=None)`` returns a (``out=z`` overwrites z, which the network
-    does, as it keeps only a); ``prime_from_output(a)`` returns phi'(z).  Writing
-    the derivative through a is what lets backpropagation reuse the activations
-    it already stored in the forward pass instead of keeping z as well.
+    Plain functions are enough, for example
+    ``Activation("square", lambda z: z**2, lambda z: 2 * z)``; ``MLP`` accepts
+    one wherever it accepts a name such as ``"sigmoid"``.
     """
 
     name: str
-    forward: Callable[[np.ndarray], np.ndarray]
-    prime_from_output: Callable[[np.ndarray], np.ndarray]
-
-
-def _sigmoid_prime_from_output(a):
-    t = 1.0 - a
-    t *= a
-    return t
-
-
-def _tanh_prime_from_output(a):
-    t = a * a
-    np.subtract(1.0, t, out=t)
-    return t
-
-
-def _relu_prime_from_output(a):
-    return (a > 0).astype(a.dtype)
+    function: Callable
+    derivative: Callable
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, _sigmoid_prime_from_output),
-    "tanh": Activation("tanh", tanh, _tanh_prime_from_output),
-    "relu": Activation("relu", relu, _relu_prime_from_output),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime),
+    "tanh": Activation("tanh", tanh, tanh_prime),
+    "relu": Activation("relu", relu, relu_prime),
 }
 
 
 def log_softmax(z):
-    """log softmax(z) along the last axis, computed as z - max z - log sum e^{z - max z}.
+    """log softmax(z) along the last axis: z - max z - log sum_j e^{z_j - max z}.
 
-    Subtracting the row maximum changes nothing mathematically (softmax is
-    invariant to adding a constant to every logit) but makes every exponent <= 0,
-    so nothing overflows, and at least one term of the sum is e^0 = 1, so the
-    logarithm never sees 0.  Logits of magnitude 1e4 give finite, exact results.
+    Subtracting the row maximum changes nothing mathematically (softmax is the
+    same for z and z + c) but makes every exponent <= 0, so nothing overflows,
+    and one term of the sum is e^0 = 1, so the logarithm never sees 0.
     """
-    z = np.asarray(z)
+    z = as_float_array(z)
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(z):
     """softmax(z)_k = e^{z_k} / sum_j e^{z_j} along the last axis, computed stably."""
-    z = np.asarray(z)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
+    return np.exp(log_softmax(z))

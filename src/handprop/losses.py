@@ -1,105 +1,128 @@
-"""Losses of the output layer, each with its gradient with respect to the logits.
+"""Losses of the output layer, each a function of the logits, with its gradient.
 
-For a batch of N examples (one per row) with logits Z (N x K) and integer labels
-y, each loss is the *mean* over the batch, and each gradient is dL/dZ of that mean,
-so its rows carry the factor 1/N.  Every weight and bias gradient downstream
-inherits that one factor; nothing else in the network rescales (the sources that
-sum one gradient and average another are shown wrong in the book).
+Every loss here takes the same input: the logits Z = z^(L) (N x K, one row per
+example) and the integer labels y (N,).  Each returns the *mean* over the batch,
+and each gradient is dL/dZ of that mean, so its rows carry the factor 1/N:
+
+    cross-entropy, softmax outputs:   L = -(1/N) sum_n log softmax(z_n)_{y_n}
+                                      dL/dZ = (Y_hat - Y) / N          (bp1)
+    quadratic, sigmoid outputs:       C = (1/N) sum_n (1/2) ||sigma(z_n) - y_n||^2
+                                      dC/dZ = (A - Y) * sigma'(Z) / N
+
+Every weight and bias gradient downstream inherits that one 1/N; nothing else in
+the network rescales (the blog post that sums one gradient over the batch and
+averages another is shown wrong in the book).  A ``Loss`` bundles a loss with its
+gradient and its output function, and the network uses the same pair to report
+the loss and to differentiate it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
-from .activations import log_softmax, sigmoid, softmax
+from .activations import as_float_array, log_softmax, sigmoid, sigmoid_prime, softmax
 
 __all__ = [
+    "Loss",
+    "LOSSES",
     "one_hot",
     "cross_entropy",
+    "cross_entropy_gradient",
     "cross_entropy_from_probabilities",
-    "softmax_cross_entropy_gradient",
-    "softmax_cross_entropy",
     "quadratic",
-    "sigmoid_quadratic_gradient",
+    "quadratic_gradient",
 ]
 
 
 def one_hot(y, num_classes, dtype=np.float64):
-    """Rows of the K x K identity picked by the labels: y_i -> e_{y_i}."""
+    """The rows of the K x K identity picked by the labels: y_n -> e_{y_n}."""
     y = np.asarray(y)
-    out = np.zeros((y.shape[0], num_classes), dtype=dtype)
-    out[np.arange(y.shape[0]), y] = 1
-    return out
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise ValueError(
+            f"expected a 1-d array of integer labels, got shape {y.shape} and dtype {y.dtype}")
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(
+            f"labels must lie in [0, {num_classes - 1}], got {y.min()} to {y.max()}")
+    return np.eye(num_classes, dtype=dtype)[y]
+
+
+def _logits_and_labels(logits, y):
+    """Logits as a 2-d float array and labels as one-hot rows of the same dtype."""
+    Z = as_float_array(logits)
+    if Z.ndim != 2:
+        raise ValueError(f"expected logits of shape (N, K), one row per example, got {Z.shape}")
+    Y = one_hot(y, Z.shape[1], Z.dtype)
+    if len(Y) != len(Z):
+        raise ValueError(f"{len(Z)} rows of logits but {len(Y)} labels")
+    return Z, Y
 
 
 def cross_entropy(logits, y):
-    """Mean cross-entropy L = -(1/N) sum_i log softmax(z_i)_{y_i}, from logits.
+    """Mean cross-entropy L = -(1/N) sum_n log softmax(z_n)_{y_n}, from the logits.
 
-    Working from logits through log-softmax is exact where the probability form
-    -log(y_hat) would hit log(0): a logit gap of 1e4 gives a loss of 1e4, not inf.
+    Working through log-softmax stays exact where the probability form
+    -log(y_hat) would meet log(0): a logit gap of 1e4 gives a loss of 1e4, not inf.
     """
-    logits = np.asarray(logits)
-    n = logits.shape[0]
-    return float(-log_softmax(logits)[np.arange(n), y].mean())
+    Z, Y = _logits_and_labels(logits, y)
+    return float(-np.sum(Y * log_softmax(Z)) / len(Z))
+
+
+def cross_entropy_gradient(logits, y):
+    """dL/dZ = (softmax(Z) - Y) / N for the mean cross-entropy, Y one-hot: (bp1).
+
+    The softmax Jacobian diag(y_hat) - y_hat y_hat^T times the cross-entropy's
+    derivative -y / y_hat collapses to this difference; the book derives it.
+    """
+    Z, Y = _logits_and_labels(logits, y)
+    return (softmax(Z) - Y) / len(Z)
 
 
 def cross_entropy_from_probabilities(probabilities, y, eps=1e-12):
-    """The sources' form: -(1/N) sum_i log clip(y_hat_i[y_i], eps, 1 - eps).
+    """The blog post's form: -(1/N) sum_n log clip(y_hat_n[y_n], eps, 1 - eps).
 
     Kept for the book's comparison: the clip caps the loss at -log(eps) ~ 27.6 and
     sets its gradient to zero exactly where the model is most wrong.
     """
-    p = np.clip(np.asarray(probabilities), eps, 1.0 - eps)
-    n = p.shape[0]
-    return float(-np.log(p[np.arange(n), y]).mean())
+    P, Y = _logits_and_labels(probabilities, y)
+    P = np.clip(P, eps, 1.0 - eps)
+    return float(-np.sum(Y * np.log(P)) / len(P))
 
 
-def softmax_cross_entropy_gradient(logits, y):
-    """dL/dZ = (softmax(Z) - Y) / N for the mean cross-entropy, Y one-hot.
+def quadratic(logits, y):
+    """Mean quadratic cost C = (1/N) sum_n (1/2) ||sigma(z_n) - e_{y_n}||^2 (Nielsen's)."""
+    Z, Y = _logits_and_labels(logits, y)
+    diff = sigmoid(Z) - Y
+    return float(0.5 * np.sum(diff * diff) / len(Z))
 
-    The softmax Jacobian diag(y_hat) - y_hat y_hat^T and the cross-entropy
-    derivative -y / y_hat multiply out to this difference; the book derives it.
+
+def quadratic_gradient(logits, y):
+    """dC/dZ = (sigma(Z) - Y) * sigma'(Z) / N.
+
+    The factor sigma'(z) is what slows learning when an output unit is saturated
+    and wrong; cross-entropy with softmax has no such factor.
     """
-    p = softmax(logits)
-    n = p.shape[0]
-    p[np.arange(n), y] -= 1.0
-    p /= n
-    return p
+    Z, Y = _logits_and_labels(logits, y)
+    return (sigmoid(Z) - Y) * sigmoid_prime(Z) / len(Z)
 
 
-def softmax_cross_entropy(logits, y):
-    """Mean cross-entropy and its gradient (softmax(Z) - Y) / N in one pass.
+@dataclass(frozen=True)
+class Loss:
+    """A loss of the logits: its name, the outputs it reads, its value and gradient.
 
-    The same numbers as ``cross_entropy`` and ``softmax_cross_entropy_gradient``,
-    sharing the shifted exponentials: training calls this once per step.
+    ``output(Z)`` turns logits into the network's outputs (softmax probabilities,
+    or sigmoids); ``value(Z, y)`` is the mean loss; ``gradient(Z, y)`` is dL/dZ.
     """
-    z = np.asarray(logits)
-    n = z.shape[0]
-    rows = np.arange(n)
-    e = z - z.max(axis=1, keepdims=True)
-    true_shifted = e[rows, y].sum(dtype=np.float64)
-    np.exp(e, out=e)
-    total = e.sum(axis=1)
-    loss = (np.log(total).sum(dtype=np.float64) - true_shifted) / n
-    total *= n
-    e /= total[:, None]
-    e[rows, y] -= 1.0 / n
-    return float(loss), e
+
+    name: str
+    output: Callable
+    value: Callable
+    gradient: Callable
 
 
-def quadratic(outputs, y):
-    """Mean quadratic cost C = (1/N) sum_i (1/2) ||a_i - e_{y_i}||^2 (Nielsen's cost)."""
-    a = np.asarray(outputs)
-    diff = a - one_hot(y, a.shape[1], a.dtype)
-    return float(0.5 * np.einsum("ij,ij->", diff, diff) / a.shape[0])
-
-
-def sigmoid_quadratic_gradient(logits, y):
-    """dC/dZ = (a - Y) * sigma'(z) / N for sigmoid outputs a = sigma(z).
-
-    The factor sigma'(z) = a (1 - a) is what slows learning when an output unit
-    is saturated and wrong; cross-entropy with softmax has no such factor.
-    """
-    a = sigmoid(logits)
-    diff = a - one_hot(y, a.shape[1], a.dtype)
-    return diff * a * (1.0 - a) / a.shape[0]
+LOSSES = {
+    "cross_entropy": Loss("cross_entropy", softmax, cross_entropy, cross_entropy_gradient),
+    "quadratic": Loss("quadratic", sigmoid, quadratic, quadratic_gradient),
+}

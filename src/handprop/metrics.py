@@ -17,17 +17,22 @@ def accuracy(y_true, y_pred):
 
 
 def evaluate(net, X, y, batch_size=10_000):
-    """(mean loss, accuracy) of ``net`` on ``(X, y)``, computed in chunks of rows."""
-    n = len(X)
-    if n == 0:
+    """(mean loss, accuracy) of ``net`` on ``(X, y)``, in chunks of ``batch_size`` rows.
+
+    The loss is ``net.loss``'s, weighted by the size of each chunk, so the result
+    is the mean over all rows whatever the chunking.
+    """
+    X = net.check_inputs(X)
+    y = net.check_labels(y, len(X))
+    if len(X) == 0:
         raise ValueError("cannot evaluate on an empty set")
     total, correct = 0.0, 0
-    for i in range(0, n, batch_size):
+    for i in range(0, len(X), batch_size):
         Xb, yb = X[i:i + batch_size], y[i:i + batch_size]
-        z = net.logits(Xb)
-        total += net._cost(z, yb) * len(Xb)
-        correct += int(np.sum(z.argmax(axis=1) == yb))
-    return total / n, correct / n
+        Z = net.logits(Xb)
+        total += net.loss_function.value(Z, yb) * len(Xb)
+        correct += int(np.sum(Z.argmax(axis=1) == yb))
+    return total / len(X), correct / len(X)
 
 
 def confusion_matrix(y_true, y_pred, num_classes=10):

@@ -19,19 +19,20 @@ The IDX format (LeCun et al.): a 4-byte magic number ``0x00 0x00 type ndim``
 from __future__ import annotations
 
 import gzip
-import hashlib
 import logging
 import os
 import zlib
 from pathlib import Path
 
 import numpy as np
+import pooch
 
 __all__ = [
     "FILES",
     "SHA256",
     "MIRRORS",
     "MNISTError",
+    "MNISTMissingError",
     "MNISTDownloadError",
     "MNISTChecksumError",
     "MNISTFormatError",
@@ -79,6 +80,10 @@ class MNISTError(RuntimeError):
     """Base class of the loader's errors."""
 
 
+class MNISTMissingError(MNISTError, FileNotFoundError):
+    """A file is not where the loader was told to find it."""
+
+
 class MNISTDownloadError(MNISTError):
     """No mirror could deliver a file."""
 
@@ -99,23 +104,13 @@ def default_cache_dir():
     """``$HANDPROP_CACHE_DIR``, else the OS cache folder (``~/.cache/handprop``), plus ``mnist``."""
     root = os.environ.get("HANDPROP_CACHE_DIR")
     if not root:
-        import pooch
-
         root = pooch.os_cache("handprop")
     return Path(root) / "mnist"
 
 
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _verify(path):
     name = Path(path).name
-    got = _sha256(path)
+    got = pooch.file_hash(str(path), alg="sha256")
     want = SHA256[name]
     if got != want:
         raise MNISTChecksumError(
@@ -134,8 +129,10 @@ def read_idx(path, expected_ndim=None):
     try:
         with gzip.open(path, "rb") as f:
             raw = f.read()
-    except FileNotFoundError:
-        raise
+    except FileNotFoundError as exc:
+        raise MNISTMissingError(
+            f"{path}: no such file. Check the path, or call load_mnist() to fetch "
+            f"the four files. " + _by_hand()) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise MNISTFormatError(
             f"{path}: cannot decompress ({exc}); the file is truncated or not gzip. "
@@ -164,7 +161,6 @@ def read_idx(path, expected_ndim=None):
 
 def _download(name, cache_dir, mirrors):
     """Fetch ``name`` into ``cache_dir`` from the first mirror that delivers it intact."""
-    import pooch
     import requests
 
     failures = []
@@ -196,7 +192,7 @@ def _locate(data_dir, cache_dir, mirrors):
         data_dir = Path(data_dir).expanduser()
         missing = [n for n in FILES.values() if not (data_dir / n).is_file()]
         if missing:
-            raise FileNotFoundError(
+            raise MNISTMissingError(
                 f"MNIST folder {data_dir} lacks {', '.join(missing)}. Put the four original "
                 f"files there, or unset HANDPROP_DATA_DIR and pass no data_dir to download "
                 f"them into the cache.")

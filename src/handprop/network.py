@@ -10,51 +10,41 @@ with W^(l) of shape (n_(l-1), n_l), so W^(l)[i, j] connects input i to unit j,
 the same index order in the mathematics and in the array.  The code stores a
 batch one example per *row*, so the same equations read Z = A_prev W + b.
 
-Backpropagation (the book's four equations) with delta^(l) = dL/dZ^(l):
+Backpropagation, the book's four equations, for a batch; ``delta`` is the matrix
+of error signals dL/dZ^(l) of the *mean* loss, Delta^(l) / N in the book:
 
-    delta^(L)  = (Y_hat - Y) / N                         (softmax + mean cross-entropy)
-    dL/dW^(l)  = A^(l-1)T delta^(l),   dL/db^(l) = sum over rows of delta^(l)
-    delta^(l-1) = (delta^(l) W^(l)T) * phi'(Z^(l-1))
-
-The 1/N of the mean enters once, in delta^(L); every gradient inherits it.
+    (bp1)  delta^(L)   = (Y_hat - Y) / N
+    (bp2)  delta^(l-1) = (delta^(l) W^(l)T) * phi'(Z^(l-1))
+    (bp3)  dL/db^(l)   = sum over the rows of delta^(l)
+    (bp4)  dL/dW^(l)   = A^(l-1)T delta^(l)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation, sigmoid, softmax
-from .losses import (
-    cross_entropy,
-    quadratic,
-    sigmoid_quadratic_gradient,
-    softmax_cross_entropy,
-)
+from .activations import ACTIVATIONS, Activation
+from .losses import LOSSES
 
-__all__ = ["MLP", "INITIALISATIONS", "COSTS"]
+__all__ = ["MLP", "INITIALISATIONS"]
 
-#: Weight initialisations: name -> standard deviation (or uniform bound) as a
-#: function of fan-in and fan-out.
+#: The weight initialisations ``MLP(init=...)`` knows (see ``init_layer``).
 INITIALISATIONS = ("xavier", "lecun", "he", "normal", "fan_in_uniform")
 
-#: Output layer and cost pairs.  "cross_entropy": softmax outputs, mean
-#: cross-entropy (the book's network).  "quadratic": sigmoid outputs, mean
-#: quadratic cost (Nielsen's network, for comparison).
-COSTS = ("cross_entropy", "quadratic")
 
+def init_layer(rng, n_in, n_out, init, dtype=np.float64):
+    """One (W, b) pair, W of shape (n_in, n_out), drawn from ``rng``.
 
-def _init_layer(rng, n_in, n_out, init, dtype):
-    """One (W, b) pair.  Biases start at zero except for "normal".
-
-    - "xavier": Glorot & Bengio (2010), uniform on +-sqrt(6 / (n_in + n_out)), so
-      the variance of z is about that of its inputs both forward and backward.
-    - "lecun": N(0, 1/n_in), what the source blog post calls Xavier.
-    - "he": N(0, 2/n_in), for ReLU layers.
+    - "xavier": Glorot & Bengio (2010), W uniform on +-sqrt(6 / (n_in + n_out)),
+      b = 0: Var(W) = 2 / (n_in + n_out), a compromise between keeping the
+      variance of z equal to that of its inputs (forward) and that of delta
+      (backward).
+    - "lecun": W ~ N(0, 1/n_in), b = 0: Var(z) = mean square of the inputs.
+    - "he": W ~ N(0, 2/n_in), b = 0, for ReLU layers (He et al., 2015).
     - "fan_in_uniform": W and b uniform on +-1/sqrt(n_in), PyTorch's default for
       ``nn.Linear``, for comparisons with networks trained there.
-    - "normal": W and b drawn from N(0, 1), the scheme one source reports made
-      learning fail: z then sums hundreds of unit-variance terms, its standard
-      deviation on MNIST is near 9, and most sigmoids start saturated.
+    - "normal": W and b ~ N(0, 1), the scheme the blog post (002) reports made
+      learning fail.
     """
     if init == "xavier":
         bound = np.sqrt(6.0 / (n_in + n_out))
@@ -79,7 +69,7 @@ def _init_layer(rng, n_in, n_out, init, dtype):
 
 
 class MLP:
-    """A fully connected network: hidden layers with one activation, softmax output.
+    """A fully connected network: hidden layers with one activation phi, then a loss.
 
     Parameters
     ----------
@@ -87,22 +77,26 @@ class MLP:
         Units per layer, input first: ``[784, 256, 10]`` is 784 inputs, one hidden
         layer of 256 units and 10 classes.  Any depth of two or more sizes.
     activation : {"sigmoid", "tanh", "relu"} or Activation
-        phi, the hidden-layer activation: a name, or an ``Activation`` of your own
-        (the gradient-checking chapter plants a wrong derivative this way).
+        phi, the hidden-layer activation: a name, or an ``Activation`` made of two
+        plain functions of z, phi and phi'.
     init : {"xavier", "lecun", "he", "normal", "fan_in_uniform"}
-        Weight initialisation (see ``_init_layer``).
+        Weight initialisation (see ``init_layer``).
     seed : int
         Seed of the ``np.random.default_rng`` that draws the initial weights.
     dtype : numpy float type
         float64 for gradient checks, float32 for fast training.
     cost : {"cross_entropy", "quadratic"}
-        Softmax with cross-entropy (default), or sigmoid outputs with the
-        quadratic cost, as in Nielsen's book.
+        Softmax outputs with the mean cross-entropy (the book's network), or
+        sigmoid outputs with the mean quadratic cost (Nielsen's).
 
     Attributes
     ----------
     params : list of (W, b)
         One pair per layer; ``W`` has shape (n_in, n_out), ``b`` shape (n_out,).
+    phi : Activation
+        The hidden activation.
+    loss_function : Loss
+        The cost, a function of the logits, with its gradient.
     """
 
     def __init__(self, sizes, activation="sigmoid", init="xavier", seed=0,
@@ -110,156 +104,124 @@ class MLP:
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
-                f"sizes must list at least an input and an output size, all >= 1; got {sizes}")
+                f"sizes must list at least an input and an output size, all >= 1; "
+                f"got {sizes}")
         if isinstance(activation, Activation):
-            self._phi = activation
+            self.phi = activation
         elif activation in ACTIVATIONS:
-            self._phi = ACTIVATIONS[activation]
+            self.phi = ACTIVATIONS[activation]
         else:
             raise ValueError(
                 f"activation must be one of {tuple(ACTIVATIONS)} or an Activation, "
                 f"got {activation!r}")
-        if cost not in COSTS:
-            raise ValueError(f"cost must be one of {COSTS}, got {cost!r}")
-        self.sizes = sizes
-        self.activation = self._phi.name
-        self.init = init
-        self.cost = cost
+        if cost not in LOSSES:
+            raise ValueError(f"cost must be one of {tuple(LOSSES)}, got {cost!r}")
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating type, got {self.dtype}")
+        self.sizes = sizes
+        self.init = init
+        self.loss_function = LOSSES[cost]
         rng = np.random.default_rng(seed)
-        self.params = [_init_layer(rng, n_in, n_out, init, self.dtype)
+        self.params = [init_layer(rng, n_in, n_out, init, self.dtype)
                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
     def __repr__(self):
-        return (f"MLP(sizes={self.sizes}, activation={self.activation!r}, "
-                f"init={self.init!r}, dtype={self.dtype.name}, cost={self.cost!r})")
+        return (f"MLP(sizes={self.sizes}, activation={self.phi.name!r}, "
+                f"init={self.init!r}, dtype={self.dtype.name}, "
+                f"cost={self.loss_function.name!r})")
 
     @property
     def num_params(self):
         """P, the number of weights and biases."""
         return sum(W.size + b.size for W, b in self.params)
 
-    # --- input checking -------------------------------------------------------
+    # --- checking what the caller passes ------------------------------------
 
-    def _check_inputs(self, X):
+    def check_inputs(self, X):
+        """X as an (N, n_0) array of the network's dtype, or a ValueError saying why not."""
         X = np.asarray(X)
         n_in = self.sizes[0]
         if X.ndim != 2 or X.shape[1] != n_in:
             raise ValueError(
-                f"expected X of shape (N, {n_in}), one example per row, got shape {X.shape}; "
-                f"flatten images first, for example X.reshape(len(X), -1)")
-        if X.dtype != self.dtype:
-            X = X.astype(self.dtype)
-        return X
+                f"expected X of shape (N, {n_in}), one example per row, got shape "
+                f"{X.shape}; flatten images first, for example X.reshape(len(X), -1)")
+        return X.astype(self.dtype, copy=False)
 
-    def _check_labels(self, y, n):
+    def check_labels(self, y, n):
+        """y as n integer labels in [0, K - 1], or a ValueError saying why not."""
         y = np.asarray(y)
         K = self.sizes[-1]
         if y.shape != (n,):
             raise ValueError(
-                f"expected y of shape ({n},), one integer label per row of X, got shape {y.shape}; "
-                f"pass class indices, not one-hot rows")
-        if y.dtype.kind not in "iu":
-            raise ValueError(f"expected integer class labels in [0, {K - 1}], got dtype {y.dtype}")
+                f"expected y of shape ({n},), one integer label per row of X, got shape "
+                f"{y.shape}; pass class indices, not one-hot rows")
+        if n and y.dtype.kind not in "iu":
+            raise ValueError(
+                f"expected integer class labels in [0, {K - 1}], got dtype {y.dtype}")
         if n and (y.min() < 0 or y.max() >= K):
             raise ValueError(
                 f"expected labels in [0, {K - 1}] for {K} classes, "
                 f"got values from {y.min()} to {y.max()}")
-        return y
+        return y.astype(np.int64, copy=False)
 
-    # --- forward ---------------------------------------------------------------
+    # --- forward -------------------------------------------------------------
 
     def forward_cache(self, X):
-        """The forward pass, keeping what the backward pass reuses.
+        """The forward pass, keeping what the backward pass reads.
 
-        Returns ``(activations, logits)``: the list [A^(0) = X, A^(1), ..., A^(L-1)]
-        of each layer's input, and Z^(L).  These N x (n_0 + ... + n_(L-1)) numbers
-        are all the memory backpropagation needs beyond the parameters.  ``X`` must
-        already be checked (see ``logits`` for the public entry point).
+        Returns ``(A, Z)``, two dicts keyed by the layer number l as in the book:
+        ``A[l]`` for l = 0..L-1 is the input of layer l + 1 (``A[0]`` is X), which
+        (bp4) reads; ``Z[l]`` for l = 1..L is the pre-activation of layer l, where
+        (bp2) evaluates phi' and the loss reads ``Z[L]``, the logits.
         """
-        activations = [X]
-        A = X
-        for W, b in self.params[:-1]:
-            Z = A @ W
-            Z += b
-            A = self._phi.forward(Z, out=Z)  # z is not kept: a overwrites it
-            activations.append(A)
-        W, b = self.params[-1]
-        logits = A @ W
-        logits += b
-        return activations, logits
+        L = len(self.params)
+        A, Z = {0: self.check_inputs(X)}, {}
+        for l, (W, b) in enumerate(self.params, start=1):
+            Z[l] = A[l - 1] @ W + b
+            if l < L:
+                A[l] = self.phi.function(Z[l])
+        return A, Z
 
     def logits(self, X):
         """Z^(L), the output layer's pre-activations, one row per example."""
-        return self.forward_cache(self._check_inputs(X))[1]
+        A, Z = self.forward_cache(X)
+        return Z[len(self.params)]
 
     def forward(self, X):
-        """The network's outputs: class probabilities y_hat (rows sum to 1).
-
-        With ``cost="quadratic"`` the outputs are sigmoids, one per class.
-        """
-        z = self.logits(X)
-        return softmax(z) if self.cost == "cross_entropy" else sigmoid(z)
+        """The network's outputs y_hat: class probabilities (rows sum to 1), or
+        sigmoid outputs with ``cost="quadratic"``."""
+        return self.loss_function.output(self.logits(X))
 
     def predict(self, X, batch_size=10_000):
         """Predicted labels argmax_k y_hat_k, computed in chunks to bound memory."""
-        X = self._check_inputs(X)
+        X = self.check_inputs(X)
         return np.concatenate([self.logits(X[i:i + batch_size]).argmax(axis=1)
                                for i in range(0, max(len(X), 1), batch_size)])
 
     def loss(self, X, y):
-        """The mean cost over the batch, without gradients."""
-        X = self._check_inputs(X)
-        y = self._check_labels(y, X.shape[0])
-        z = self.forward_cache(X)[1]
-        return self._cost(z, y)
+        """The mean loss over the batch: the quantity ``loss_and_gradients``
+        differentiates."""
+        Z = self.logits(X)
+        return self.loss_function.value(Z, self.check_labels(y, len(Z)))
 
-    def _cost(self, logits, y):
-        if self.cost == "cross_entropy":
-            return cross_entropy(logits, y)
-        return quadratic(sigmoid(logits), y)
+    # --- backward ------------------------------------------------------------
 
-    # --- backward --------------------------------------------------------------
-
-    def zeros_like_params(self):
-        """Arrays shaped like ``params``, for ``loss_and_gradients(..., out=...)``."""
-        return [(np.zeros_like(W), np.zeros_like(b)) for W, b in self.params]
-
-    def loss_and_gradients(self, X, y, out=None, scale=1.0, check=True):
+    def loss_and_gradients(self, X, y):
         """The mean loss over the batch and its gradient for every parameter.
 
-        Returns ``(loss, grads)`` where ``grads`` has the structure of
-        ``params``: a list of ``(dL/dW, dL/db)`` with the same shapes.
-
-        Three options serve training speed and change no number: with ``out``
-        (from ``zeros_like_params``) the gradients are written into those arrays
-        instead of new ones; with ``scale`` every gradient comes out multiplied by
-        it (every gradient is linear in delta^(L), so ``train`` passes the learning
-        rate here, scaling an N x K matrix instead of every weight array); and
-        ``check=False`` skips validating ``X`` and ``y``, which ``train`` has done
-        once for the whole set.
+        Returns ``(loss, grads)``; ``grads[l - 1] = (dL/dW^(l), dL/db^(l))``, the
+        shapes of ``params``.  The body is the book's four equations.
         """
-        if check:
-            X = self._check_inputs(X)
-            y = self._check_labels(y, X.shape[0])
-        activations, logits = self.forward_cache(X)
-        if self.cost == "cross_entropy":
-            loss, delta = softmax_cross_entropy(logits, y)
-        else:
-            loss, delta = self._cost(logits, y), sigmoid_quadratic_gradient(logits, y)
-        delta = delta.astype(self.dtype, copy=False)
-        if scale != 1.0:
-            delta *= scale
-        grads = out if out is not None else [(None, None)] * len(self.params)
-        grads = list(grads)
-        for l in range(len(self.params) - 1, -1, -1):
-            W, _ = self.params[l]
-            A_prev = activations[l]
-            gW, gb = grads[l]
-            grads[l] = (np.matmul(A_prev.T, delta, out=gW), np.sum(delta, axis=0, out=gb))
-            if l > 0:  # the input layer needs no delta: X is not a parameter
-                delta = delta @ W.T
-                delta *= self._phi.prime_from_output(A_prev)
+        A, Z = self.forward_cache(X)
+        L = len(self.params)
+        y = self.check_labels(y, len(A[0]))
+        loss = self.loss_function.value(Z[L], y)
+        delta = self.loss_function.gradient(Z[L], y)                        # (bp1)
+        grads = [None] * L
+        for l in range(L, 0, -1):
+            W, b = self.params[l - 1]
+            grads[l - 1] = (A[l - 1].T @ delta, delta.sum(axis=0))       # (bp4), (bp3)
+            if l > 1:
+                delta = (delta @ W.T) * self.phi.derivative(Z[l - 1])       # (bp2)
         return loss, grads

@@ -1,12 +1,14 @@
 """Mini-batch stochastic gradient descent, with optional momentum.
 
-One step on a mini-batch B of the training set:
+One step on a mini-batch B of the training set, for every parameter theta:
 
-    g = dL_B/dtheta                      (``net.loss_and_gradients``)
-    v <- mu v - eta g,  theta <- theta + v    (mu = momentum; mu = 0 is plain SGD)
+    g = dL_B/dtheta                          (``net.loss_and_gradients``)
+    v <- mu v - eta g,   theta <- theta + v   (mu = momentum; v starts at 0)
 
-An epoch visits every training example once, in an order drawn from
-``np.random.default_rng(seed)``, so the same seed gives the same run.
+With mu = 0 this is plain SGD, theta <- theta - eta g.  An epoch visits every
+training example once, in the order ``np.random.default_rng(seed).permutation``
+draws for it, so the same seed gives the same batches (``handprop.fast.train``
+visits them in the same order).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from .metrics import evaluate
 
-__all__ = ["History", "train"]
+__all__ = ["History", "train", "check_schedule", "epoch_batches"]
 
 
 @dataclass
@@ -48,9 +50,44 @@ class History:
         return float(sum(self.epoch_seconds))
 
 
-def _check_positive(name, value):
-    if not value > 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
+def check_schedule(epochs, batch_size, lr, momentum):
+    """Validate the settings of a run; return eta as a function of the epoch."""
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if not (isinstance(value, (int, np.integer)) and value > 0):
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    schedule = lr if callable(lr) else (lambda epoch: lr)
+    for epoch in range(1, epochs + 1):
+        eta = schedule(epoch)
+        if not eta > 0:
+            where = f" for epoch {epoch}" if callable(lr) else ""
+            raise ValueError(f"the learning rate{where} must be positive, got {eta!r}")
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    return schedule
+
+
+def epoch_batches(n, batch_size, rng):
+    """The index arrays of one epoch's mini-batches: a fresh permutation of 0..n-1,
+    cut into runs of ``batch_size`` (the last may be shorter)."""
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def report_epoch(net, epoch, epochs, history, train_set, validation, verbose):
+    """After an epoch: evaluate, record in ``history``, print one line."""
+    parts = [f"epoch {epoch:>{len(str(epochs))}}/{epochs}"]
+    for name, data in (("train", train_set), ("val", validation)):
+        if data is None:
+            continue
+        loss, acc = evaluate(net, *data)
+        getattr(history, f"{name}_loss").append(loss)
+        getattr(history, f"{name}_accuracy").append(acc)
+        parts.append(f"{name} loss {loss:.4f} acc {100 * acc:6.2f}%")
+    if not np.isfinite(history.step_loss[-1]):
+        parts.append("(loss is not finite: lower the learning rate)")
+    parts.append(f"{history.epoch_seconds[-1]:.2f} s")
+    if verbose:
+        print("  ".join(parts), flush=True)
 
 
 def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, seed=0,
@@ -60,82 +97,42 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     Parameters
     ----------
     net : MLP
-    X, y : training inputs (N, n_in) and integer labels (N,)
+    X, y : training inputs (N, n_0) and integer labels (N,)
     epochs, batch_size : passes over the data and rows per step (the last batch
         of an epoch may be smaller).
     lr : the learning rate eta, or a function ``lr(epoch)`` of the epoch (1, 2, ...)
         giving eta for that epoch (a schedule).  The gradient is that of the *mean*
-        loss over the batch, so eta does not depend on the batch size's scale.
+        loss over the batch, so eta does not scale with the batch size.
     momentum : mu in [0, 1); 0 is plain SGD.
     validation : optional ``(X_val, y_val)``, evaluated after every epoch.
     seed : seeds the order of the examples in every epoch.
     evaluate_train : measure loss and accuracy on the whole training set after
-        each epoch (costs one forward pass).
-    verbose : print one line per epoch (works in a terminal and in a notebook).
+        each epoch (one more forward pass over it).
+    verbose : print one line per epoch.
     callback : optional ``callback(epoch, history)`` called after each epoch.
     """
-    _check_positive("epochs", epochs)
-    _check_positive("batch_size", batch_size)
-    schedule = lr if callable(lr) else (lambda epoch: lr)
-    for epoch in range(1, epochs + 1):
-        _check_positive(f"lr for epoch {epoch}" if callable(lr) else "lr", schedule(epoch))
-    if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    X = net._check_inputs(X)  # one conversion to the network's dtype, not one per batch
-    y = net._check_labels(y, X.shape[0])
-    if validation is not None:
-        X_val = net._check_inputs(validation[0])
-        y_val = net._check_labels(validation[1], X_val.shape[0])
+    schedule = check_schedule(epochs, batch_size, lr, momentum)
+    X = net.check_inputs(X)  # one conversion to the network's dtype for the whole run
+    y = net.check_labels(y, len(X))
     rng = np.random.default_rng(seed)
-    n = X.shape[0]
-    velocity = net.zeros_like_params() if momentum else None
-    # Buffers reused by every step, so the loop allocates nothing large: the batch,
-    # and eta * gradient for every parameter.
-    X_batch = np.empty((min(batch_size, n), X.shape[1]), dtype=X.dtype)
-    steps = net.zeros_like_params()
+    velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in net.params]
     history = History()
-    width = len(str(epochs))
     for epoch in range(1, epochs + 1):
+        eta = float(schedule(epoch))
         start = time.perf_counter()
-        eta = schedule(epoch)
-        order = rng.permutation(n)
-        for i in range(0, n, batch_size):
-            idx = order[i:i + batch_size]
-            Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
-            # scale=eta: the gradients arrive multiplied by the learning rate already;
-            # check=False: X and y were checked once, above
-            loss, steps = net.loss_and_gradients(Xb, y[idx], out=steps, scale=eta, check=False)
+        for batch in epoch_batches(len(X), batch_size, rng):
+            loss, grads = net.loss_and_gradients(X[batch], y[batch])
             history.step_loss.append(loss)
-            for layer, (sW, sb) in enumerate(steps):
-                W, b = net.params[layer]
-                if velocity is None:          # theta <- theta - eta g
-                    W -= sW
-                    b -= sb
-                else:                         # v <- mu v - eta g;  theta <- theta + v
-                    vW, vb = velocity[layer]
-                    vW *= momentum
-                    vW -= sW
-                    vb *= momentum
-                    vb -= sb
-                    W += vW
-                    b += vb
+            for (W, b), (gW, gb), (vW, vb) in zip(net.params, grads, velocity):
+                vW *= momentum                # v <- mu v - eta g
+                vW -= eta * gW
+                vb *= momentum
+                vb -= eta * gb
+                W += vW                       # theta <- theta + v
+                b += vb
         history.epoch_seconds.append(time.perf_counter() - start)
-        parts = [f"epoch {epoch:>{width}}/{epochs}"]
-        if evaluate_train:
-            tl, ta = evaluate(net, X, y)
-            history.train_loss.append(tl)
-            history.train_accuracy.append(ta)
-            parts.append(f"train loss {tl:.4f} acc {100 * ta:6.2f}%")
-        if validation is not None:
-            vl, va = evaluate(net, X_val, y_val)
-            history.val_loss.append(vl)
-            history.val_accuracy.append(va)
-            parts.append(f"val loss {vl:.4f} acc {100 * va:6.2f}%")
-        if not np.isfinite(history.step_loss[-1]):
-            parts.append("(loss is not finite: lower the learning rate)")
-        parts.append(f"{history.epoch_seconds[-1]:.2f} s")
-        if verbose:
-            print("  ".join(parts), flush=True)
+        report_epoch(net, epoch, epochs, history, (X, y) if evaluate_train else None,
+                     validation, verbose)
         if callback is not None:
             callback(epoch, history)
     return history
