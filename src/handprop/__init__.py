@@ -12,6 +12,7 @@ The network of *Backpropagation by Hand*, one concept per module:
 - ``mnist``: the verified MNIST loader
 - ``plots``: the book's figures
 - ``sources``: what the source documents computed differently, for comparison
+- ``checks``: checkers a reader runs on their own answers to the exercises
 - ``fast``: the same training, arranged for speed (``handprop.fast.train``)
 """
 
@@ -31,6 +32,7 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .checks import AnswerError, check_derivative, check_gradient, compare
 from .gradcheck import max_relative_error, numerical_gradient, relative_error
 from .losses import (
     LOSSES,
@@ -71,6 +73,7 @@ __all__ = [
     "MLP", "INITIALISATIONS", "init_layer", "BlogPostMLP",
     "History", "train", "check_schedule", "epoch_batches", "report_epoch",
     "numerical_gradient", "relative_error", "max_relative_error",
+    "AnswerError", "compare", "check_derivative", "check_gradient",
     "accuracy", "evaluate", "confusion_matrix",
     "load_mnist", "read_idx", "split_validation",
     "MNISTError", "MNISTMissingError", "MNISTDownloadError", "MNISTChecksumError",

@@ -29,7 +29,7 @@ from .losses import LOSSES
 __all__ = ["MLP", "INITIALISATIONS"]
 
 #: The weight initialisations ``MLP(init=...)`` knows (see ``init_layer``).
-INITIALISATIONS = ("xavier", "lecun", "he", "normal", "fan_in_uniform")
+INITIALISATIONS = ("xavier", "lecun", "blog_post", "he", "normal", "fan_in_uniform")
 
 
 def init_layer(rng, n_in, n_out, init, dtype=np.float64):
@@ -40,6 +40,8 @@ def init_layer(rng, n_in, n_out, init, dtype=np.float64):
       variance of z equal to that of its inputs (forward) and that of delta
       (backward).
     - "lecun": W ~ N(0, 1/n_in), b = 0: Var(z) = mean square of the inputs.
+    - "blog_post": W ~ N(0, 1/n_in) and b uniform on [0, 1), the scheme the blog
+      post (002) calls Xavier; its W is LeCun normal.
     - "he": W ~ N(0, 2/n_in), b = 0, for ReLU layers (He et al., 2015).
     - "fan_in_uniform": W and b uniform on +-1/sqrt(n_in), PyTorch's default for
       ``nn.Linear``, for comparisons with networks trained there.
@@ -53,6 +55,9 @@ def init_layer(rng, n_in, n_out, init, dtype=np.float64):
     elif init == "lecun":
         W = rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
         b = np.zeros(n_out)
+    elif init == "blog_post":
+        W = rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
+        b = rng.uniform(0.0, 1.0, size=n_out)
     elif init == "he":
         W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
         b = np.zeros(n_out)
@@ -79,7 +84,7 @@ class MLP:
     activation : {"sigmoid", "tanh", "relu"} or Activation
         phi, the hidden-layer activation: a name, or an ``Activation`` made of two
         plain functions of z, phi and phi'.
-    init : {"xavier", "lecun", "he", "normal", "fan_in_uniform"}
+    init : {"xavier", "lecun", "blog_post", "he", "normal", "fan_in_uniform"}
         Weight initialisation (see ``init_layer``).
     seed : int
         Seed of the ``np.random.default_rng`` that draws the initial weights.
