@@ -1,7 +1,11 @@
-# Backpropagation by Hand: the three commands of the README.
-#   make test   unit tests and every chapter through nbval
-#   make book   the website, into _build/html
-#   make lab    the chapters in JupyterLab
+# Backpropagation by Hand: the commands of the README.
+#   make test       unit tests, the browser test of the site, every chapter through nbval
+#   make test-unit  the unit tests of handprop alone (under 30 s)
+#   make book       the website, into _build/html (fresh, executes every chapter)
+#   make pdf        the PDF edition, into _build/latex (from the committed outputs)
+#   make lab        the chapters in JupyterLab
+#   make bench      timings against PyTorch and the floor, into benchmarks/results
+#   make repository URL=https://github.com/OWNER/NAME   set the repository everywhere
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +22,7 @@ endif
 endif
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: test book lab bench venv clean
+.PHONY: test test-unit book pdf lab bench venv repository clean
 
 venv: $(STAMP)
 
@@ -32,16 +36,25 @@ $(STAMP): requirements.txt pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not site"
+
 book: $(STAMP)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+pdf: $(STAMP)
+	$(BIN)/python book/pdf/build.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+repository: $(STAMP)
+	$(BIN)/python book/set_repository.py $(URL)
 
 clean:
 	rm -rf _build .pytest_cache

@@ -1,15 +1,17 @@
 """The rendered website, tested the way a reader uses it: in a real browser.
 
-Builds the book fresh (as `make book` does, warnings are errors), serves
-_build/html on 127.0.0.1 and drives headless Chromium (Debian's `chromium`, through
+Builds the site from the committed notebooks *without executing them*
+(`execute_notebooks: off`, warnings are errors), so it renders exactly the outputs
+that nbval verifies and executes no chapter a second time; serves it on 127.0.0.1 and drives headless Chromium (Debian's `chromium`, through
 Playwright) over every page of the table of contents, at desktop and phone widths.
 Each page must: answer 200; log no console errors; request nothing from outside
 127.0.0.1 (the site is self-contained); finish MathJax with every formula typeset,
 no MathJax error node and no math element still holding raw TeX; load every image;
 link only to internal pages that answer 200 and anchors that exist; carry the table
 of contents, previous/next links, launch buttons (Binder, Colab) and download buttons
-pointing where they should; and not overflow a phone-width screen.  Screenshots go to
-_build/screenshots/.
+pointing where they should (the repository named in _config.yml); and not overflow a
+phone-width screen.  An exercise's solution is hidden until its dropdown is clicked.
+Screenshots go to _build/screenshots/.
 
 Set HANDPROP_SITE=path/to/html to test an existing build instead of building.
 Without Chromium the test is skipped, saying how to install it.
@@ -33,7 +35,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-REPOSITORY = "backprop-by-hand/backprop-by-hand"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+REPOSITORY = urlparse(CONFIG["repository"]["url"]).path.strip("/")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -67,13 +70,18 @@ def site():
     if os.environ.get("HANDPROP_SITE"):
         html = Path(os.environ["HANDPROP_SITE"])
     else:
-        for sub in ["html", ".doctrees", "jupyter_execute"]:
-            shutil.rmtree(ROOT / "_build" / sub, ignore_errors=True)
+        out = ROOT / "_build" / "site-test"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        config = dict(CONFIG, execute=dict(CONFIG.get("execute", {}), execute_notebooks="off"))
+        (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
         jb = Path(sys.executable).parent / "jupyter-book"
-        proc = subprocess.run([str(jb), "build", ".", "--all", "-W", "-n", "--keep-going"], cwd=ROOT,
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, "the book build failed:\n" + proc.stdout[-6000:] + proc.stderr[-3000:]
-        html = ROOT / "_build" / "html"
+        proc = subprocess.run([str(jb), "build", ".", "--all", "-W", "-n", "--keep-going",
+                               "--config", str(out / "_config.yml"), "--path-output", str(out)],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, ("the book build failed:\n" + proc.stdout[-6000:]
+                                      + proc.stderr[-3000:])
+        html = out / "_build" / "html"
     assert (html / "index.html").is_file(), f"no built site at {html}"
     handler = partial(QuietHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -234,3 +242,21 @@ def test_index_redirects_to_the_introduction(site):
     html, base = site
     status, body = fetch(base + "index.html")
     assert status == 200 and "book/intro.html" in body
+
+
+def test_solution_dropdown_opens(site, browser):
+    """An exercise's solution is hidden on the page until the reader opens it."""
+    html, base = site
+    pages = [p for p in PAGES if 'class="solution dropdown' in fetch(urljoin(base, p))[1]]
+    assert pages, "no page has a solution dropdown"
+    page, response, problems = open_page(browser, urljoin(base, pages[0]), VIEWPORTS["desktop"])
+    try:
+        solution = page.locator(".solution.dropdown").first
+        body = solution.locator(".solution-content, section").first
+        assert not body.is_visible(), f"{pages[0]}: a solution is visible before it is opened"
+        solution.locator("button.toggle-button, .admonition-title").first.click()
+        body.wait_for(state="visible", timeout=5000)
+        assert body.is_visible(), f"{pages[0]}: the solution did not open when clicked"
+        assert not problems, problems
+    finally:
+        page.close()

@@ -37,7 +37,7 @@ __all__ = [
 
 
 def as_float_array(x):
-    """``x`` as a NumPy array of floats: float arrays unchanged, anything else float64."""
+    """``x`` as a NumPy array of floats: float arrays as they are, others float64."""
     x = np.asarray(x)
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 

@@ -24,7 +24,7 @@ __all__ = ["AnswerError", "compare", "check_derivative", "check_gradient"]
 
 
 class AnswerError(AssertionError):
-    """Your answer differs from the reference; the message says where and by how much."""
+    """Your answer differs from the reference; the message says where, by how much."""
 
 
 def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
@@ -38,8 +38,10 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         hint = " (transposed?)" if got.shape == expected.shape[::-1] else ""
-        raise AnswerError(f"{name}: your answer has shape {got.shape}, expected "
-                          f"{expected.shape}{hint}")
+        raise AnswerError(
+            f"{name}: your answer has shape {got.shape}, expected "
+            f"{expected.shape}{hint}"
+        )
     if not np.all(np.isfinite(got)):
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
         raise AnswerError(f"{name}: entry {where} of your answer is {got[where]}")
@@ -49,17 +51,20 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
         where = np.unravel_index(np.argmax(np.where(bad, err, -1)), got.shape)
         where = tuple(int(i) for i in where)
         raise AnswerError(
-            f"{name}: {int(bad.sum())} of {got.size} entries differ; the worst is entry "
+            f"{name}: {int(bad.sum())} of {got.size} entries differ; "
+            f"the worst is entry "
             f"{where}: yours {got[where]:.6g}, expected {expected[where]:.6g} "
-            f"(relative error of the whole array {relative_error(got, expected):.1e})")
+            f"(relative error of the whole array {relative_error(got, expected):.1e})"
+        )
     rel = relative_error(got, expected)
     if verbose:
         print(f"{name}: all {got.size} entries agree (relative error {rel:.1e})")
     return rel
 
 
-def check_derivative(f, f_prime, low=-4.0, high=4.0, size=50, seed=0, h=1e-6,
-                     rtol=1e-5, name=None):
+def check_derivative(
+    f, f_prime, low=-4.0, high=4.0, size=50, seed=0, h=1e-6, rtol=1e-5, name=None
+):
     """Check an elementwise derivative ``f_prime`` against central differences of ``f``.
 
     Both are called on one array of ``size`` random points in ``[low, high]``.
@@ -67,12 +72,14 @@ def check_derivative(f, f_prime, low=-4.0, high=4.0, size=50, seed=0, h=1e-6,
     z = np.random.default_rng(seed).uniform(low, high, size=size)
     numeric = (np.asarray(f(z + h)) - np.asarray(f(z - h))) / (2 * h)
     label = name or getattr(f_prime, "__name__", "derivative")
-    return compare(f"{label} at {size} random points", f_prime(z), numeric,
-                   rtol=rtol, atol=1e-7)
+    return compare(
+        f"{label} at {size} random points", f_prime(z), numeric, rtol=rtol, atol=1e-7
+    )
 
 
-def check_gradient(loss, gradient, shapes, seed=0, h=1e-6, rtol=1e-5, scale=1.0,
-                   name="gradient"):
+def check_gradient(
+    loss, gradient, shapes, seed=0, h=1e-6, rtol=1e-5, scale=1.0, name="gradient"
+):
     """Check ``gradient(*arrays)`` against central differences of ``loss(*arrays)``.
 
     ``shapes`` lists the shape of each argument; the arguments are drawn from
@@ -85,8 +92,10 @@ def check_gradient(loss, gradient, shapes, seed=0, h=1e-6, rtol=1e-5, scale=1.0,
     if len(arrays) == 1 and not isinstance(analytic, (list, tuple)):
         analytic = [analytic]
     if len(analytic) != len(arrays):
-        raise AnswerError(f"{name}: your gradient returned {len(analytic)} arrays, "
-                          f"expected one per argument ({len(arrays)})")
+        raise AnswerError(
+            f"{name}: your gradient returned {len(analytic)} arrays, "
+            f"expected one per argument ({len(arrays)})"
+        )
     errors = []
     for k, a in enumerate(arrays):
         numeric = np.zeros(a.shape)

@@ -46,7 +46,7 @@ def _sigmoid_inplace(Z):
 def _sigmoid_prime_times(D, A):
     """D *= a (1 - a), without a temporary the size of D."""
     D *= A
-    D -= D * A   # d a - d a^2 = d a (1 - a); one temporary
+    D -= D * A  # d a - d a^2 = d a (1 - a); one temporary
 
 
 def _tanh_prime_times(D, A):
@@ -66,7 +66,7 @@ _INPLACE = {
 
 
 def _softmax_cross_entropy_inplace(Z, y, scale):
-    """Mean cross-entropy of logits Z (overwritten by scale * dL/dZ); returns the loss."""
+    """Mean cross-entropy of logits Z; Z is overwritten by scale * dL/dZ."""
     n = len(Z)
     rows = np.arange(n)
     Z -= Z.max(axis=1, keepdims=True)
@@ -91,8 +91,10 @@ class _Step:
         self.fused = net.loss_function.name == "cross_entropy"
         dtype = net.dtype
         widths = net.sizes[1:]
-        self.Z = [np.empty((batch_size, n), dtype) for n in widths]      # Z, then A
-        self.Zraw = [np.empty((batch_size, n), dtype) for n in widths] if not builtin else None
+        self.Z = [np.empty((batch_size, n), dtype) for n in widths]  # Z, then A
+        self.Zraw = (
+            [np.empty((batch_size, n), dtype) for n in widths] if not builtin else None
+        )
         self.D = [np.empty((batch_size, n), dtype) for n in widths[:-1]]
         self.G = [(np.empty_like(W), np.empty_like(b)) for W, b in net.params]
         self.V = [(np.zeros_like(W), np.zeros_like(b)) for W, b in net.params]
@@ -117,13 +119,13 @@ class _Step:
         else:
             loss = self.net.loss_function.value(logits, yb)
             logits[...] = eta * self.net.loss_function.gradient(logits, yb)
-        delta = logits                                            # eta * delta^(L)
+        delta = logits  # eta * delta^(L)
         for l in range(L - 1, -1, -1):
             W, b = params[l]
             gW, gb = self.G[l]
             np.matmul(A[l].T, delta, out=gW)
             np.sum(delta, axis=0, out=gb)
-            if l > 0:                       # delta below, from the weights before update
+            if l > 0:  # delta below, from the weights before update
                 below = np.matmul(delta, W.T, out=self.D[l - 1][:m])
                 if self.inplace:
                     self.inplace[1](below, A[l])
@@ -144,8 +146,21 @@ class _Step:
         return loss
 
 
-def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, seed=0,
-          evaluate_train=True, verbose=True, callback=None):
+def train(
+    net,
+    X,
+    y,
+    *,
+    epochs,
+    batch_size,
+    lr,
+    momentum=0.0,
+    validation=None,
+    seed=0,
+    evaluate_train=True,
+    verbose=True,
+    callback=None,
+):
     """``handprop.train``, fast: the same arguments, batches and result.
 
     Trains ``net`` in place by mini-batch SGD with momentum and returns a
@@ -164,15 +179,23 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     for epoch in range(1, epochs + 1):
         eta = float(schedule(epoch))
         start = time.perf_counter()
-        order = rng.permutation(n)                 # the order handprop.train draws
+        order = rng.permutation(n)  # the order handprop.train draws
         np.take(X, order, axis=0, out=shuffled)
         labels = y[order]
         for i in range(0, n, batch_size):
             history.step_loss.append(
-                step(shuffled[i:i + batch_size], labels[i:i + batch_size], eta))
+                step(shuffled[i : i + batch_size], labels[i : i + batch_size], eta)
+            )
         history.epoch_seconds.append(time.perf_counter() - start)
-        report_epoch(net, epoch, epochs, history, (X, y) if evaluate_train else None,
-                     validation, verbose)
+        report_epoch(
+            net,
+            epoch,
+            epochs,
+            history,
+            (X, y) if evaluate_train else None,
+            validation,
+            verbose,
+        )
         if callback is not None:
             callback(epoch, history)
     return history

@@ -30,7 +30,9 @@ def numerical_gradient(loss_fn, params, eps=1e-6):
             g = np.zeros(p.shape, dtype=np.float64)
             flat, gflat = p.reshape(-1), g.reshape(-1)
             if not np.shares_memory(flat, p):
-                raise ValueError("parameters must be contiguous arrays to be perturbed in place")
+                raise ValueError(
+                    "parameters must be contiguous arrays to be perturbed in place"
+                )
             for i in range(flat.size):
                 old = flat[i]
                 flat[i] = old + eps
@@ -60,6 +62,8 @@ def max_relative_error(net, X, y, eps=1e-6):
     """
     _, grads = net.loss_and_gradients(X, y)
     numeric = numerical_gradient(lambda: net.loss(X, y), net.params, eps=eps)
-    return max(relative_error(g, n)
-               for pair_g, pair_n in zip(grads, numeric)
-               for g, n in zip(pair_g, pair_n))
+    return max(
+        relative_error(g, n)
+        for pair_g, pair_n in zip(grads, numeric)
+        for g, n in zip(pair_g, pair_n)
+    )

@@ -42,10 +42,13 @@ def one_hot(y, num_classes, dtype=np.float64):
     y = np.asarray(y)
     if y.ndim != 1 or y.dtype.kind not in "iu":
         raise ValueError(
-            f"expected a 1-d array of integer labels, got shape {y.shape} and dtype {y.dtype}")
+            f"expected a 1-d array of integer labels, got shape {y.shape} "
+            f"and dtype {y.dtype}"
+        )
     if y.size and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(
-            f"labels must lie in [0, {num_classes - 1}], got {y.min()} to {y.max()}")
+            f"labels must lie in [0, {num_classes - 1}], got {y.min()} to {y.max()}"
+        )
     return np.eye(num_classes, dtype=dtype)[y]
 
 
@@ -53,7 +56,9 @@ def _logits_and_labels(logits, y):
     """Logits as a 2-d float array and labels as one-hot rows of the same dtype."""
     Z = as_float_array(logits)
     if Z.ndim != 2:
-        raise ValueError(f"expected logits of shape (N, K), one row per example, got {Z.shape}")
+        raise ValueError(
+            f"expected logits of shape (N, K), one row per example, got {Z.shape}"
+        )
     Y = one_hot(y, Z.shape[1], Z.dtype)
     if len(Y) != len(Z):
         raise ValueError(f"{len(Z)} rows of logits but {len(Y)} labels")
@@ -92,7 +97,7 @@ def cross_entropy_from_probabilities(probabilities, y, eps=1e-12):
 
 
 def quadratic(logits, y):
-    """Mean quadratic cost C = (1/N) sum_n (1/2) ||sigma(z_n) - e_{y_n}||^2 (Nielsen's)."""
+    """Nielsen's mean quadratic cost, C = (1/N) sum_n (1/2) ||sigma(z_n) - y_n||^2."""
     Z, Y = _logits_and_labels(logits, y)
     diff = sigmoid(Z) - Y
     return float(0.5 * np.sum(diff * diff) / len(Z))
@@ -123,6 +128,8 @@ class Loss:
 
 
 LOSSES = {
-    "cross_entropy": Loss("cross_entropy", softmax, cross_entropy, cross_entropy_gradient),
+    "cross_entropy": Loss(
+        "cross_entropy", softmax, cross_entropy, cross_entropy_gradient
+    ),
     "quadratic": Loss("quadratic", sigmoid, quadratic, quadratic_gradient),
 }

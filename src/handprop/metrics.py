@@ -12,7 +12,9 @@ def accuracy(y_true, y_pred):
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+        raise ValueError(
+            f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}"
+        )
     return float(np.mean(y_true == y_pred)) if y_true.size else float("nan")
 
 
@@ -28,7 +30,7 @@ def evaluate(net, X, y, batch_size=10_000):
         raise ValueError("cannot evaluate on an empty set")
     total, correct = 0.0, 0
     for i in range(0, len(X), batch_size):
-        Xb, yb = X[i:i + batch_size], y[i:i + batch_size]
+        Xb, yb = X[i : i + batch_size], y[i : i + batch_size]
         Z = net.logits(Xb)
         total += net.loss_function.value(Z, yb) * len(Xb)
         correct += int(np.sum(Z.argmax(axis=1) == yb))
@@ -40,7 +42,9 @@ def confusion_matrix(y_true, y_pred, num_classes=10):
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+        raise ValueError(
+            f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}"
+        )
     C = np.zeros((num_classes, num_classes), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
     return C

@@ -50,10 +50,10 @@ FILES = {
 }
 
 SHA256 = {
-    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",  # noqa: E501
+    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",  # noqa: E501
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",  # noqa: E501
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",  # noqa: E501
 }
 
 #: Public mirrors of the original files, tried in this order.
@@ -71,8 +71,9 @@ _EXPECTED = {  # file -> (ndim, trailing dimensions, number of rows)
 }
 
 _BY_HAND = (
-    "To supply the files by hand, download the four files {names} from any MNIST mirror "
-    "into one folder and call load_mnist(data_dir=FOLDER) or set HANDPROP_DATA_DIR=FOLDER."
+    "To supply the files by hand, download the four files {names} from any MNIST "
+    "mirror into one folder and call load_mnist(data_dir=FOLDER) or set "
+    "HANDPROP_DATA_DIR=FOLDER."
 )
 
 
@@ -101,7 +102,7 @@ def _by_hand():
 
 
 def default_cache_dir():
-    """``$HANDPROP_CACHE_DIR``, else the OS cache folder (``~/.cache/handprop``), plus ``mnist``."""
+    """The folder ``mnist`` in ``$HANDPROP_CACHE_DIR`` or the OS cache folder."""
     root = os.environ.get("HANDPROP_CACHE_DIR")
     if not root:
         root = pooch.os_cache("handprop")
@@ -114,8 +115,11 @@ def _verify(path):
     want = SHA256[name]
     if got != want:
         raise MNISTChecksumError(
-            f"{path}: SHA-256 is {got}, expected {want}; the file is corrupt or not the "
-            f"original, and was not used. Delete it and download it again. " + _by_hand())
+            f"{path}: SHA-256 is {got}, expected {want}; the file is corrupt or "
+            f"not the "
+            f"original, and was not used. Delete it and download it again. "
+            + _by_hand()
+        )
 
 
 def read_idx(path, expected_ndim=None):
@@ -132,21 +136,27 @@ def read_idx(path, expected_ndim=None):
     except FileNotFoundError as exc:
         raise MNISTMissingError(
             f"{path}: no such file. Check the path, or call load_mnist() to fetch "
-            f"the four files. " + _by_hand()) from exc
+            f"the four files. " + _by_hand()
+        ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise MNISTFormatError(
             f"{path}: cannot decompress ({exc}); the file is truncated or not gzip. "
-            f"Delete it and fetch it again.") from exc
+            f"Delete it and fetch it again."
+        ) from exc
     if len(raw) < 4:
-        raise MNISTFormatError(f"{path}: {len(raw)} bytes is too short for an IDX header")
+        raise MNISTFormatError(
+            f"{path}: {len(raw)} bytes is too short for an IDX header"
+        )
     zero1, zero2, dtype_code, ndim = raw[:4]
     if zero1 or zero2 or dtype_code != _IDX_UBYTE or ndim == 0:
         raise MNISTFormatError(
             f"{path}: bad IDX magic number 0x{raw[:4].hex()}; expected 0x000008NN "
-            f"(unsigned bytes, NN dimensions). It is not an MNIST IDX file.")
+            f"(unsigned bytes, NN dimensions). It is not an MNIST IDX file."
+        )
     if expected_ndim is not None and ndim != expected_ndim:
         raise MNISTFormatError(
-            f"{path}: IDX file has {ndim} dimensions, expected {expected_ndim}")
+            f"{path}: IDX file has {ndim} dimensions, expected {expected_ndim}"
+        )
     header = 4 + 4 * ndim
     if len(raw) < header:
         raise MNISTFormatError(f"{path}: truncated IDX header ({len(raw)} bytes)")
@@ -154,13 +164,15 @@ def read_idx(path, expected_ndim=None):
     expected = header + int(np.prod(shape, dtype=np.int64))
     if len(raw) != expected:
         raise MNISTFormatError(
-            f"{path}: IDX header promises shape {shape} ({expected} bytes in all) but the "
-            f"file holds {len(raw)} bytes; it is truncated or corrupt.")
+            f"{path}: IDX header promises shape {shape} ({expected} bytes in all) "
+            f"but the "
+            f"file holds {len(raw)} bytes; it is truncated or corrupt."
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
 def _download(name, cache_dir, mirrors):
-    """Fetch ``name`` into ``cache_dir`` from the first mirror that delivers it intact."""
+    """Fetch ``name`` into ``cache_dir`` from the first mirror that has it intact."""
     import requests
 
     failures = []
@@ -171,8 +183,13 @@ def _download(name, cache_dir, mirrors):
         for mirror in mirrors:
             url = mirror.rstrip("/") + "/" + name
             try:
-                pooch.retrieve(url, known_hash="sha256:" + SHA256[name], fname=name,
-                               path=cache_dir, progressbar=False)
+                pooch.retrieve(
+                    url,
+                    known_hash="sha256:" + SHA256[name],
+                    fname=name,
+                    path=cache_dir,
+                    progressbar=False,
+                )
                 return cache_dir / name
             except (requests.exceptions.RequestException, ValueError, OSError) as exc:
                 failures.append(f"  {url}: {type(exc).__name__}: {exc}")
@@ -180,7 +197,11 @@ def _download(name, cache_dir, mirrors):
         logger.setLevel(level)
     raise MNISTDownloadError(
         f"could not download {name} into {cache_dir}; every mirror failed "
-        f"(no network, or the mirrors are down):\n" + "\n".join(failures) + "\n" + _by_hand())
+        f"(no network, or the mirrors are down):\n"
+        + "\n".join(failures)
+        + "\n"
+        + _by_hand()
+    )
 
 
 def _locate(data_dir, cache_dir, mirrors):
@@ -193,9 +214,11 @@ def _locate(data_dir, cache_dir, mirrors):
         missing = [n for n in FILES.values() if not (data_dir / n).is_file()]
         if missing:
             raise MNISTMissingError(
-                f"MNIST folder {data_dir} lacks {', '.join(missing)}. Put the four original "
-                f"files there, or unset HANDPROP_DATA_DIR and pass no data_dir to download "
-                f"them into the cache.")
+                f"MNIST folder {data_dir} lacks {', '.join(missing)}. Put the four "
+                f"original files there, or unset HANDPROP_DATA_DIR and pass no "
+                f"data_dir to download "
+                f"them into the cache."
+            )
         for n in FILES.values():
             paths[n] = data_dir / n
             _verify(paths[n])
@@ -225,9 +248,12 @@ def load_mnist(data_dir=None, *, cache_dir=None, mirrors=MIRRORS):
         a = read_idx(paths[name], expected_ndim=ndim)
         if a.shape != (rows, *trailing):
             raise MNISTFormatError(
-                f"{paths[name]}: shape {a.shape}, expected {(rows, *trailing)}")
+                f"{paths[name]}: shape {a.shape}, expected {(rows, *trailing)}"
+            )
         arrays[key] = a
-    X_train = arrays["train_images"].reshape(-1, 784).astype(np.float32) / np.float32(255)
+    X_train = arrays["train_images"].reshape(-1, 784).astype(np.float32) / np.float32(
+        255
+    )
     X_test = arrays["test_images"].reshape(-1, 784).astype(np.float32) / np.float32(255)
     y_train = arrays["train_labels"].astype(np.int64)
     y_test = arrays["test_labels"].astype(np.int64)
@@ -246,6 +272,7 @@ def split_validation(X, y, n_validation=10_000):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
     if not 0 < n_validation < len(X):
         raise ValueError(
-            f"n_validation must be between 1 and {len(X) - 1}, got {n_validation}")
+            f"n_validation must be between 1 and {len(X) - 1}, got {n_validation}"
+        )
     cut = len(X) - n_validation
     return (X[:cut], y[:cut]), (X[cut:], y[cut:])

@@ -104,13 +104,21 @@ class MLP:
         The cost, a function of the logits, with its gradient.
     """
 
-    def __init__(self, sizes, activation="sigmoid", init="xavier", seed=0,
-                 dtype=np.float64, cost="cross_entropy"):
+    def __init__(
+        self,
+        sizes,
+        activation="sigmoid",
+        init="xavier",
+        seed=0,
+        dtype=np.float64,
+        cost="cross_entropy",
+    ):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
                 f"sizes must list at least an input and an output size, all >= 1; "
-                f"got {sizes}")
+                f"got {sizes}"
+            )
         if isinstance(activation, Activation):
             self.phi = activation
         elif activation in ACTIVATIONS:
@@ -118,7 +126,8 @@ class MLP:
         else:
             raise ValueError(
                 f"activation must be one of {tuple(ACTIVATIONS)} or an Activation, "
-                f"got {activation!r}")
+                f"got {activation!r}"
+            )
         if cost not in LOSSES:
             raise ValueError(f"cost must be one of {tuple(LOSSES)}, got {cost!r}")
         self.dtype = np.dtype(dtype)
@@ -128,13 +137,17 @@ class MLP:
         self.init = init
         self.loss_function = LOSSES[cost]
         rng = np.random.default_rng(seed)
-        self.params = [init_layer(rng, n_in, n_out, init, self.dtype)
-                       for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.params = [
+            init_layer(rng, n_in, n_out, init, self.dtype)
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        ]
 
     def __repr__(self):
-        return (f"MLP(sizes={self.sizes}, activation={self.phi.name!r}, "
-                f"init={self.init!r}, dtype={self.dtype.name}, "
-                f"cost={self.loss_function.name!r})")
+        return (
+            f"MLP(sizes={self.sizes}, activation={self.phi.name!r}, "
+            f"init={self.init!r}, dtype={self.dtype.name}, "
+            f"cost={self.loss_function.name!r})"
+        )
 
     @property
     def num_params(self):
@@ -144,13 +157,14 @@ class MLP:
     # --- checking what the caller passes ------------------------------------
 
     def check_inputs(self, X):
-        """X as an (N, n_0) array of the network's dtype, or a ValueError saying why not."""
+        """X as an (N, n_0) array of the network's dtype, or a ValueError saying why."""
         X = np.asarray(X)
         n_in = self.sizes[0]
         if X.ndim != 2 or X.shape[1] != n_in:
             raise ValueError(
                 f"expected X of shape (N, {n_in}), one example per row, got shape "
-                f"{X.shape}; flatten images first, for example X.reshape(len(X), -1)")
+                f"{X.shape}; flatten images first, for example X.reshape(len(X), -1)"
+            )
         return X.astype(self.dtype, copy=False)
 
     def check_labels(self, y, n):
@@ -159,15 +173,19 @@ class MLP:
         K = self.sizes[-1]
         if y.shape != (n,):
             raise ValueError(
-                f"expected y of shape ({n},), one integer label per row of X, got shape "
-                f"{y.shape}; pass class indices, not one-hot rows")
+                f"expected y of shape ({n},), one integer label per row of X, "
+                f"got shape "
+                f"{y.shape}; pass class indices, not one-hot rows"
+            )
         if n and y.dtype.kind not in "iu":
             raise ValueError(
-                f"expected integer class labels in [0, {K - 1}], got dtype {y.dtype}")
+                f"expected integer class labels in [0, {K - 1}], got dtype {y.dtype}"
+            )
         if n and (y.min() < 0 or y.max() >= K):
             raise ValueError(
                 f"expected labels in [0, {K - 1}] for {K} classes, "
-                f"got values from {y.min()} to {y.max()}")
+                f"got values from {y.min()} to {y.max()}"
+            )
         return y.astype(np.int64, copy=False)
 
     # --- forward -------------------------------------------------------------
@@ -201,8 +219,12 @@ class MLP:
     def predict(self, X, batch_size=10_000):
         """Predicted labels argmax_k y_hat_k, computed in chunks to bound memory."""
         X = self.check_inputs(X)
-        return np.concatenate([self.logits(X[i:i + batch_size]).argmax(axis=1)
-                               for i in range(0, max(len(X), 1), batch_size)])
+        return np.concatenate(
+            [
+                self.logits(X[i : i + batch_size]).argmax(axis=1)
+                for i in range(0, max(len(X), 1), batch_size)
+            ]
+        )
 
     def loss(self, X, y):
         """The mean loss over the batch: the quantity ``loss_and_gradients``
@@ -222,11 +244,11 @@ class MLP:
         L = len(self.params)
         y = self.check_labels(y, len(A[0]))
         loss = self.loss_function.value(Z[L], y)
-        delta = self.loss_function.gradient(Z[L], y)                        # (bp1)
+        delta = self.loss_function.gradient(Z[L], y)  # (bp1)
         grads = [None] * L
         for l in range(L, 0, -1):
             W, b = self.params[l - 1]
-            grads[l - 1] = (A[l - 1].T @ delta, delta.sum(axis=0))       # (bp4), (bp3)
+            grads[l - 1] = (A[l - 1].T @ delta, delta.sum(axis=0))  # (bp4), (bp3)
             if l > 1:
-                delta = (delta @ W.T) * self.phi.derivative(Z[l - 1])       # (bp2)
+                delta = (delta @ W.T) * self.phi.derivative(Z[l - 1])  # (bp2)
         return loss, grads

@@ -25,16 +25,28 @@ def plot_history(history, title=None):
     fig, (ax_loss, ax_acc) = _figure(ncols=2, figsize=(10, 3.8), layout="constrained")
     epochs = np.arange(1, history.epochs + 1)
     if history.step_loss and history.epochs:
-        steps = np.arange(1, len(history.step_loss) + 1) / (len(history.step_loss) / history.epochs)
+        steps = np.arange(1, len(history.step_loss) + 1) / (
+            len(history.step_loss) / history.epochs
+        )
         ax_loss.plot(steps, history.step_loss, color="0.75", lw=0.6, label="mini-batch")
     if history.train_loss:
         ax_loss.plot(epochs, history.train_loss, "o-", color="C0", label="training")
-        ax_acc.plot(epochs, 100 * np.asarray(history.train_accuracy), "o-", color="C0",
-                    label="training")
+        ax_acc.plot(
+            epochs,
+            100 * np.asarray(history.train_accuracy),
+            "o-",
+            color="C0",
+            label="training",
+        )
     if history.val_loss:
         ax_loss.plot(epochs, history.val_loss, "s-", color="C1", label="validation")
-        ax_acc.plot(epochs, 100 * np.asarray(history.val_accuracy), "s-", color="C1",
-                    label="validation")
+        ax_acc.plot(
+            epochs,
+            100 * np.asarray(history.val_accuracy),
+            "s-",
+            color="C1",
+            label="validation",
+        )
     ax_loss.set(xlabel="epoch", ylabel="mean cross-entropy", yscale="log", title="loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     for ax in (ax_loss, ax_acc):
@@ -54,8 +66,13 @@ def plot_digits(X, y, predictions=None, ncols=10, scale=1.1):
     X = np.asarray(X).reshape(len(X), 28, 28)
     n = len(X)
     nrows = max(1, -(-n // ncols))
-    fig, axes = _figure(nrows=nrows, ncols=ncols, figsize=(scale * ncols, scale * 1.25 * nrows),
-                        layout="constrained", squeeze=False)
+    fig, axes = _figure(
+        nrows=nrows,
+        ncols=ncols,
+        figsize=(scale * ncols, scale * 1.25 * nrows),
+        layout="constrained",
+        squeeze=False,
+    )
     for k, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if k >= n:
@@ -65,13 +82,16 @@ def plot_digits(X, y, predictions=None, ncols=10, scale=1.1):
             ax.set_title(f"{y[k]}", fontsize=10)
         else:
             wrong = predictions[k] != y[k]
-            ax.set_title(f"{y[k]} \u2192 {predictions[k]}", fontsize=10,
-                         color="C3" if wrong else "black")
+            ax.set_title(
+                f"{y[k]} \u2192 {predictions[k]}",
+                fontsize=10,
+                color="C3" if wrong else "black",
+            )
     return fig
 
 
 def plot_confusion(C, title="confusion matrix"):
-    """Heat map of a confusion matrix ``C[true, predicted]`` with the counts written in."""
+    """Heat map of a confusion matrix ``C[true, predicted]``, counts written in."""
     C = np.asarray(C)
     k = C.shape[0]
     fig, ax = _figure(figsize=(5.6, 5), layout="constrained")
@@ -81,9 +101,19 @@ def plot_confusion(C, title="confusion matrix"):
     fig.colorbar(im, ax=ax, shrink=0.8, label="errors (off-diagonal counts)")
     for i in range(k):
         for j in range(k):
-            ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7,
-                    color="black", fontweight="bold" if i == j else "normal")
-    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
+            ax.text(
+                j,
+                i,
+                str(C[i, j]),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black",
+                fontweight="bold" if i == j else "normal",
+            )
+    ax.set(
+        xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title
+    )
     return fig
 
 
@@ -94,8 +124,13 @@ def plot_weights(W, units, ncols=8, scale=1.2):
     """
     units = list(units)
     nrows = max(1, -(-len(units) // ncols))
-    fig, axes = _figure(nrows=nrows, ncols=ncols, figsize=(scale * ncols, scale * 1.15 * nrows),
-                        layout="constrained", squeeze=False)
+    fig, axes = _figure(
+        nrows=nrows,
+        ncols=ncols,
+        figsize=(scale * ncols, scale * 1.15 * nrows),
+        layout="constrained",
+        squeeze=False,
+    )
     for k, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if k >= len(units):

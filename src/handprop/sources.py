@@ -34,8 +34,10 @@ class BlogPostMLP(MLP):
 
     def __init__(self, sizes, **options):
         if len(sizes) != 3 or options.get("activation", "sigmoid") != "sigmoid":
-            raise ValueError("the blog post's network has one sigmoid hidden layer: "
-                             f"sizes [n_0, n_1, K], got {list(sizes)}")
+            raise ValueError(
+                "the blog post's network has one sigmoid hidden layer: "
+                f"sizes [n_0, n_1, K], got {list(sizes)}"
+            )
         super().__init__(sizes, **options)
 
     def loss_and_gradients(self, X, y):

@@ -70,7 +70,7 @@ def epoch_batches(n, batch_size, rng):
     """The index arrays of one epoch's mini-batches: a fresh permutation of 0..n-1,
     cut into runs of ``batch_size`` (the last may be shorter)."""
     order = rng.permutation(n)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
 def report_epoch(net, epoch, epochs, history, train_set, validation, verbose):
@@ -90,8 +90,21 @@ def report_epoch(net, epoch, epochs, history, train_set, validation, verbose):
         print("  ".join(parts), flush=True)
 
 
-def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, seed=0,
-          evaluate_train=True, verbose=True, callback=None):
+def train(
+    net,
+    X,
+    y,
+    *,
+    epochs,
+    batch_size,
+    lr,
+    momentum=0.0,
+    validation=None,
+    seed=0,
+    evaluate_train=True,
+    verbose=True,
+    callback=None,
+):
     """Train ``net`` in place by mini-batch SGD and return a ``History``.
 
     Parameters
@@ -124,15 +137,22 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
             loss, grads = net.loss_and_gradients(X[batch], y[batch])
             history.step_loss.append(loss)
             for (W, b), (gW, gb), (vW, vb) in zip(net.params, grads, velocity):
-                vW *= momentum                # v <- mu v - eta g
+                vW *= momentum  # v <- mu v - eta g
                 vW -= eta * gW
                 vb *= momentum
                 vb -= eta * gb
-                W += vW                       # theta <- theta + v
+                W += vW  # theta <- theta + v
                 b += vb
         history.epoch_seconds.append(time.perf_counter() - start)
-        report_epoch(net, epoch, epochs, history, (X, y) if evaluate_train else None,
-                     validation, verbose)
+        report_epoch(
+            net,
+            epoch,
+            epochs,
+            history,
+            (X, y) if evaluate_train else None,
+            validation,
+            verbose,
+        )
         if callback is not None:
             callback(epoch, history)
     return history
