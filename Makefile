@@ -45,7 +45,7 @@ book: $(STAMP)
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
 pdf: $(STAMP)
-	$(BIN)/python book/pdf/build.py
+	$(BIN)/python tools/build_pdf.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -54,7 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 repository: $(STAMP)
-	$(BIN)/python book/set_repository.py $(URL)
+	$(BIN)/python tools/set_repository.py $(URL)
 
 clean:
 	rm -rf _build .pytest_cache
