@@ -46,6 +46,7 @@ book: $(STAMP)
 
 pdf: $(STAMP)
 	$(BIN)/python tools/build_pdf.py
+	$(BIN)/python tools/check_pdf.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

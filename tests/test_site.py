@@ -76,6 +76,10 @@ def site():
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
         config = dict(CONFIG, execute=dict(CONFIG.get("execute", {}), execute_notebooks="off"))
+        # paths of local extensions are read relative to the configuration file
+        extensions = config["sphinx"].get("local_extensions", {})
+        config["sphinx"] = dict(config["sphinx"], local_extensions={
+            k: str(ROOT / v) for k, v in extensions.items()})
         (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
         jb = Path(sys.executable).parent / "jupyter-book"
         proc = subprocess.run([str(jb), "build", ".", "--all", "-W", "-n", "--keep-going",

@@ -1,0 +1,107 @@
+"""Check the PDF edition (run by `make pdf` after the build, and so by CI).
+
+- its text (pdftotext) contains the title of every page of _toc.yml, in order;
+- no unresolved reference ("??") and no raw TeX source (\\frac, \\mathbf, $$ ...);
+- it embeds at least as many images as the notebooks have figures (PNG outputs);
+- its page count is plausible for the number of chapters.
+Exits non-zero, saying what failed.  Needs poppler-utils (pdftotext, pdfimages, pdfinfo).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW_TEX = re.compile(r"\\(frac|mathbf|boldsymbol|begin\{|end\{|sum_|partial|hat\{)|\$\$")
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def title_of(file):
+    path = ROOT / (file + ".ipynb")
+    if path.exists():
+        first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    else:
+        first = (ROOT / (file + ".md")).read_text()
+    return re.search(r"^# (.+)$", first, re.M).group(1).strip()
+
+
+def figures_in_notebooks():
+    count = 0
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            for out in cell.get("outputs", []):
+                count += "image/png" in out.get("data", {})
+    return count
+
+
+def normalise(text):
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\ufb01", "fi")).lower()
+
+
+def main(argv):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    name = config["latex"]["latex_documents"]["targetname"].replace(".tex", ".pdf")
+    pdf = Path(argv[0]) if argv else ROOT / "_build" / "latex" / name
+    for tool in ("pdftotext", "pdfimages", "pdfinfo"):
+        if not shutil.which(tool):
+            print(f"{tool} not found: apt-get install poppler-utils", file=sys.stderr)
+            return 2
+    if not pdf.is_file():
+        print(f"no PDF at {pdf}: run `make pdf`", file=sys.stderr)
+        return 2
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = normalise(text)
+    problems = []
+    position = 0
+    for file in toc_files():
+        title = normalise(title_of(file))
+        found = flat.find(title, position)
+        if found < 0:
+            problems.append(f"title of {file} ({title!r}) is missing or out of order")
+        else:
+            position = found
+    if "??" in text:
+        line = next(l for l in text.splitlines() if "??" in l)
+        problems.append(f"an unresolved reference (??): {line.strip()[:100]}")
+    raw = RAW_TEX.search(text)
+    if raw:
+        start = max(0, raw.start() - 60)
+        problems.append(f"raw TeX in the text: ...{text[start:raw.end() + 40]!r}")
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    embedded = sum(1 for line in images if line.split()[2] == "image")
+    figures = figures_in_notebooks()
+    if embedded < figures:
+        problems.append(f"{embedded} images embedded, but the notebooks have {figures} figures")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    chapters = len(toc_files())
+    if not 5 * chapters <= pages <= 80 * chapters:
+        problems.append(f"{pages} pages for {chapters} pages of the table of contents")
+    print(f"{pdf.name}: {pages} pages, {embedded} images for {figures} notebook figures, "
+          f"{chapters} titles in order")
+    if problems:
+        print("PDF check failed:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 1
+    print("PDF check passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
