@@ -1,7 +1,8 @@
 # Backpropagation by Hand: the commands of the README.
 #   make test       unit tests, the browser test of the site, every chapter through nbval
 #   make test-unit  the unit tests of handprop alone (under 30 s)
-#   make book       the website, into _build/html (fresh, executes every chapter)
+#   make book       the website, into _build/html (fresh, executes every chapter;
+#                   it copies the PDF beside the site when `make pdf` has built it)
 #   make pdf        the PDF edition, into _build/latex (from the committed outputs)
 #   make lab        the chapters in JupyterLab
 #   make bench      timings against PyTorch and the floor, into benchmarks/results
@@ -11,6 +12,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PDF := backprop-by-hand.pdf
 
 # Use local MNIST files when the project's shared folder is beside the repository,
 # unless HANDPROP_DATA_DIR is already set; otherwise handprop downloads into its cache.
@@ -42,6 +44,8 @@ test-unit: $(STAMP)
 book: $(STAMP)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	@# the PDF edition, when `make pdf` has built it, goes beside the site
+	if [ -f _build/latex/$(PDF) ]; then cp _build/latex/$(PDF) _build/html/; fi
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
 pdf: $(STAMP)
