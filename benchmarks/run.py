@@ -10,7 +10,7 @@
    backward X^T delta1) alone, which any implementation must do.  All three must end
    at the same weights (float32 tolerance), so the comparison is of the same work.
    Reported as ratios: fast / PyTorch, fast / floor, core / PyTorch.
-2. The per-example loop of the sources (Nielsen style, [784, 30, 10], batch 10)
+2. The per-example loop of the course project (003, after Nielsen; [784, 30, 10], batch 10)
    against handprop's batched form on the same network.
 3. Time to 98%: wall time of handprop's training until the test accuracy reaches 98.0%,
    with the peak memory (resident set) of that run.
@@ -140,7 +140,7 @@ def bench_torch(X, y, repeats):
 # --- 2. the per-example loop against the batched form ---------------------------------
 
 def per_example_epoch(net, X, y, lr, batch_size, seed):
-    """The sources' way: backpropagate one example at a time, sum, then step."""
+    """The course project's (003) way: backpropagate one example at a time, sum, step."""
     order = np.random.default_rng(seed).permutation(len(X))
     start = time.perf_counter()
     for i in range(0, len(X), batch_size):

@@ -11,7 +11,7 @@ The network of *Backpropagation by Hand*, one concept per module:
 - ``metrics``: accuracy, evaluation, confusion matrix
 - ``mnist``: the verified MNIST loader
 - ``plots``: the book's figures
-- ``sources``: what the source documents computed differently, for comparison
+- ``sources``: what the blog post (002) computed differently, for comparison
 - ``checks``: checkers a reader runs on their own answers to the exercises
 - ``fast``: the same training, arranged for speed (``handprop.fast.train``)
 """
