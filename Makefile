@@ -35,8 +35,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# Two pytest workers, one per core; each notebook runs whole in one worker, and each
+# worker's BLAS uses one thread, so the two never fight over the cores (two-thread
+# OpenBLAS beside a busy process can run many times slower).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not site"

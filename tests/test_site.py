@@ -260,9 +260,9 @@ def test_solution_dropdown_opens(site, browser):
     page, response, problems = open_page(browser, urljoin(base, pages[0]), VIEWPORTS["desktop"])
     try:
         solution = page.locator(".solution.dropdown").first
-        body = solution.locator(".solution-content, section").first
+        body = solution.locator("#solution-content").first
         assert not body.is_visible(), f"{pages[0]}: a solution is visible before it is opened"
-        solution.locator("button.toggle-button, .admonition-title").first.click()
+        solution.locator("button.toggle-button").first.click()
         body.wait_for(state="visible", timeout=5000)
         assert body.is_visible(), f"{pages[0]}: the solution did not open when clicked"
         assert not problems, problems
