@@ -175,3 +175,9 @@ def test_learning_rate_schedule_is_applied_per_epoch():
     assert seen[-3:] == [1, 2, 3]
     with pytest.raises(ValueError, match="learning rate for epoch 2 must be positive"):
         hp.train(hp.MLP([6, 4, 3]), X, y, epochs=2, batch_size=8, lr=lambda e: 1.0 if e == 1 else 0.0)
+
+
+def test_fast_train_refuses_a_network_with_its_own_gradient():
+    X, y = toy_data(n=20)
+    with pytest.raises(TypeError, match="BlogPostMLP; train it with handprop.train"):
+        hp.fast.train(hp.BlogPostMLP([6, 4, 3]), X, y, epochs=1, batch_size=5, lr=0.1)

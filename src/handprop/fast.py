@@ -31,6 +31,7 @@ import time
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .network import MLP
 from .training import History, check_schedule, report_epoch
 
 __all__ = ["train"]
@@ -169,6 +170,12 @@ def train(
     epoch are those of ``handprop.train`` with the same seed, and the weights
     agree with it to rounding.
     """
+    if type(net).loss_and_gradients is not MLP.loss_and_gradients:
+        raise TypeError(
+            f"handprop.fast.train computes the book's gradient itself, so it would "
+            f"ignore the loss_and_gradients of {type(net).__name__}; train it with "
+            f"handprop.train"
+        )
     schedule = check_schedule(epochs, batch_size, lr, momentum)
     X = net.check_inputs(X)
     y = net.check_labels(y, len(X))
