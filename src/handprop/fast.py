@@ -5,9 +5,10 @@ the same numbers as the core trainer, up to the rounding of a different order of
 operations (a test holds the two equal), with these changes:
 
 1. **The batch gathered into a reused array.**  ``np.take(X, batch, out=...)``
-   writes the 64 rows of a batch into one array made once per run.  (Copying the
-   whole set once per epoch in the epoch's order, so that every batch is a
-   contiguous slice, costs more than it saves here: the speed chapter measures it.)
+   writes the rows of a batch into one array made once per run.  (The speed
+   chapter also measures the alternative, a shuffled copy of the whole set per
+   epoch so that every batch is a contiguous slice; it needs a second copy of the
+   data, and what it gains or loses depends on the machine.)
 2. **Preallocated buffers.**  Every pre-activation, error signal and gradient is
    written into an array made once per run (``out=`` and in-place operators), so
    the loop allocates nothing large.

@@ -1,0 +1,44 @@
+"""Every chapter ends with 2 to 4 exercises, each with a solution that is hidden and checked.
+
+The solutions themselves run under nbval with the rest of each chapter; this test holds
+the structure: a solution for every exercise, hidden on the site (dropdown) and
+collapsed in Jupyter, and every code solution ending in an assertion or a checker.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+CHAPTERS = [c["file"] for part in TOC["parts"] if part.get("numbered")
+            for c in part["chapters"]]
+CHECK = re.compile(r"\bassert|hp\.(compare|check_gradient|check_derivative)\(")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_ends_with_exercises_and_checked_solutions(chapter):
+    cells = json.loads((ROOT / f"{chapter}.ipynb").read_text())["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    exercises = re.findall(r"\{exercise\}[^\n]*\n:label: (\S+)", markdown)
+    assert 2 <= len(exercises) <= 4, f"{chapter}: {len(exercises)} exercises"
+    solutions = re.findall(r"\{solution(?:-start)?\} (\S+)\n:class: dropdown", markdown)
+    assert sorted(solutions) == sorted(exercises), (
+        f"{chapter}: exercises {exercises} but hidden (dropdown) solutions {solutions}")
+    inside, code = None, {}
+    for cell in cells:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            start = re.search(r"\{solution-start\} (\S+)", text)
+            inside = start.group(1) if start else (None if "solution-end" in text else inside)
+        elif inside:
+            hidden = cell["metadata"].get("jupyter", {}).get("source_hidden")
+            assert hidden, f"{chapter}: a code cell of the solution to {inside} is not collapsed"
+            code.setdefault(inside, []).append(text)
+    assert code, f"{chapter}: no solution runs code"
+    for label, sources in code.items():
+        assert CHECK.search(sources[-1]), (
+            f"{chapter}: the solution to {label} does not end in a check of its answer")
