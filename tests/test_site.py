@@ -174,6 +174,13 @@ def test_page(site, browser, path, viewport):
         broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
                                ".map(i => i.getAttribute('src'))")
         assert not broken, f"{path}: images that did not load: {broken}"
+        squashed = page.evaluate(
+            "() => [...document.querySelectorAll('.cell_output img')]"
+            ".filter(i => i.naturalWidth && i.clientHeight)"
+            ".filter(i => Math.abs(i.clientWidth / i.clientHeight"
+            " / (i.naturalWidth / i.naturalHeight) - 1) > 0.02)"
+            ".map(i => i.getAttribute('src'))")
+        assert not squashed, f"{path}: figures drawn out of proportion: {squashed}"
 
         links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
         for link in sorted(set(links)):
