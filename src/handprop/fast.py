@@ -149,21 +149,8 @@ class _Step:
         return loss
 
 
-def train(
-    net,
-    X,
-    y,
-    *,
-    epochs,
-    batch_size,
-    lr,
-    momentum=0.0,
-    validation=None,
-    seed=0,
-    evaluate_train=True,
-    verbose=True,
-    callback=None,
-):
+def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, seed=0,
+          evaluate_train=True, verbose=True, callback=None):
     """``handprop.train``, fast: the same arguments, batches and result.
 
     Trains ``net`` in place by mini-batch SGD with momentum and returns a
@@ -194,15 +181,8 @@ def train(
             Xb = np.take(X, batch, axis=0, out=X_batch[: len(batch)])
             history.step_loss.append(step(Xb, y[batch], eta))
         history.epoch_seconds.append(time.perf_counter() - start)
-        report_epoch(
-            net,
-            epoch,
-            epochs,
-            history,
-            (X, y) if evaluate_train else None,
-            validation,
-            verbose,
-        )
+        train_set = (X, y) if evaluate_train else None
+        report_epoch(net, epoch, epochs, history, train_set, validation, verbose)
         if callback is not None:
             callback(epoch, history)
     return history

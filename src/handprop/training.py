@@ -90,21 +90,8 @@ def report_epoch(net, epoch, epochs, history, train_set, validation, verbose):
         print("  ".join(parts), flush=True)
 
 
-def train(
-    net,
-    X,
-    y,
-    *,
-    epochs,
-    batch_size,
-    lr,
-    momentum=0.0,
-    validation=None,
-    seed=0,
-    evaluate_train=True,
-    verbose=True,
-    callback=None,
-):
+def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, seed=0,
+          evaluate_train=True, verbose=True, callback=None):
     """Train ``net`` in place by mini-batch SGD and return a ``History``.
 
     Parameters
@@ -144,15 +131,8 @@ def train(
                 W += vW  # theta <- theta + v
                 b += vb
         history.epoch_seconds.append(time.perf_counter() - start)
-        report_epoch(
-            net,
-            epoch,
-            epochs,
-            history,
-            (X, y) if evaluate_train else None,
-            validation,
-            verbose,
-        )
+        train_set = (X, y) if evaluate_train else None
+        report_epoch(net, epoch, epochs, history, train_set, validation, verbose)
         if callback is not None:
             callback(epoch, history)
     return history
