@@ -6,6 +6,7 @@
 #   make pdf        the PDF edition, into _build/latex (from the committed outputs)
 #   make lab        the chapters in JupyterLab
 #   make bench      timings against PyTorch and the floor, into benchmarks/results
+#   make torch      PyTorch (CPU) for the autograd cross-check and the benchmarks
 #   make repository URL=https://github.com/OWNER/NAME   set the repository everywhere
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -24,7 +25,7 @@ endif
 endif
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: test test-unit book pdf lab bench venv repository clean
+.PHONY: test test-unit book pdf lab bench venv repository clean torch
 
 venv: $(STAMP)
 
@@ -40,8 +41,9 @@ $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 # Two pytest workers, one per core; each notebook runs whole in one worker, and each
 # worker's BLAS uses one thread, so the two never fight over the cores (two-thread
 # OpenBLAS beside a busy process can run many times slower).
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not site"
@@ -59,6 +61,11 @@ pdf: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# PyTorch (CPU) for the autograd cross-check and the benchmarks; not a dependency of
+# the book.  The one place that says how it is installed.
+torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -5,7 +5,7 @@ and batch go through ``MLP.loss_and_gradients`` and through ``torch.autograd``, 
 the loss and every gradient must agree to a relative error below 1e-10.
 
 PyTorch is not a dependency of the book: install the CPU build with
-``pip install torch==2.13.0`` (``.ci/run`` does).  Without it this test is skipped,
+``make torch`` (``pip install torch==2.13.0``; ``.ci/run`` does).  Without it this test is skipped,
 and pytest's summary says so and why.
 """
 
@@ -15,7 +15,8 @@ import pytest
 import handprop as hp
 
 torch = pytest.importorskip(
-    "torch", reason="PyTorch is not installed: `pip install torch==2.13.0` (CPU) to run the autograd cross-check")
+    "torch", reason="PyTorch is not installed: `make torch` (pip install torch==2.13.0) to run "
+           "the autograd cross-check")
 
 TORCH_ACTIVATIONS = {
     "sigmoid": torch.sigmoid,

@@ -5,6 +5,7 @@ the structure: a solution for every exercise, hidden on the site (dropdown) and
 collapsed in Jupyter, and every code solution ending in an assertion or a checker.
 """
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -16,7 +17,32 @@ ROOT = Path(__file__).resolve().parents[1]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 CHAPTERS = [c["file"] for part in TOC["parts"] if part.get("numbered")
             for c in part["chapters"]]
-CHECK = re.compile(r"\bassert|hp\.(compare|check_gradient|check_derivative)\(")
+CHECKERS = {"compare", "check_gradient", "check_derivative"}
+
+
+def checks_its_answer(source):
+    """True when the code contains an assert statement, a call of hp.compare,
+    hp.check_gradient or hp.check_derivative, or of an ``assert_*`` function such as
+    np.testing.assert_allclose: read as Python, so the word in a comment or a
+    string does not count."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assert):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in CHECKERS and getattr(node.func.value, "id", "") == "hp":
+                return True
+            if node.func.attr.startswith("assert_"):
+                return True
+    return False
+
+
+def test_a_comment_or_a_string_is_not_a_check():
+    assert not checks_its_answer("x = 1  # assert x == 1")
+    assert not checks_its_answer("print('hp.compare(a, b)')")
+    assert checks_its_answer("assert x == 1")
+    assert checks_its_answer("hp.check_gradient(f, g, [(2,)])")
+    assert checks_its_answer("np.testing.assert_allclose(a, b)")
+    assert not checks_its_answer("np.testing.assert_allclose  # not called")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -40,5 +66,5 @@ def test_chapter_ends_with_exercises_and_checked_solutions(chapter):
             code.setdefault(inside, []).append(text)
     assert code, f"{chapter}: no solution runs code"
     for label, sources in code.items():
-        assert CHECK.search(sources[-1]), (
+        assert checks_its_answer(sources[-1]), (
             f"{chapter}: the solution to {label} does not end in a check of its answer")

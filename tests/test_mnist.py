@@ -1,7 +1,14 @@
-"""The MNIST loader: IDX parsing, checksums, and downloads from a real local server."""
+"""The MNIST loader: IDX parsing, checksums, and downloads from a real local server.
+
+The download, mirror and checksum tests run everywhere, without the real MNIST:
+the ``tiny`` fixture writes four small IDX files (TRAIN and TEST images of 28 x 28
+and their labels) and points the loader's table of SHA-256 hashes and expected
+sizes at them.  Only the tests marked by the ``mnist`` fixtures read the real files.
+"""
 
 import contextlib
 import gzip
+import hashlib
 import http.server
 import shutil
 import socket
@@ -17,6 +24,7 @@ import handprop as hp
 from handprop import mnist
 
 NAMES = list(mnist.FILES.values())
+TRAIN, TEST = 12, 5   # rows of the tiny stand-in files
 
 
 def write_idx(path, array, magic=None):
@@ -80,6 +88,34 @@ def test_read_idx_rejects_a_file_that_is_not_gzip(tmp_path):
         hp.read_idx(path)
 
 
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    """A folder of four tiny, valid MNIST-format files, which the loader accepts as the
+    originals: their hashes and sizes replace the real ones for this test."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    arrays = {
+        "train-images-idx3-ubyte.gz": rng.integers(0, 256, size=(TRAIN, 28, 28)),
+        "train-labels-idx1-ubyte.gz": np.arange(TRAIN) % 10,
+        "t10k-images-idx3-ubyte.gz": rng.integers(0, 256, size=(TEST, 28, 28)),
+        "t10k-labels-idx1-ubyte.gz": (np.arange(TEST) * 3) % 10,
+    }
+    for name, array in arrays.items():
+        path = write_idx(folder / name, array)
+        monkeypatch.setitem(mnist.SHA256, name, hashlib.sha256(path.read_bytes()).hexdigest())
+        ndim, trailing, _ = mnist._EXPECTED[name]
+        monkeypatch.setitem(mnist._EXPECTED, name, (ndim, trailing, len(array)))
+    return folder
+
+
+def test_tiny_files_load_as_mnist(tiny, no_env):
+    (X, y), (Xt, yt) = hp.load_mnist(tiny)
+    assert X.shape == (TRAIN, 784) and X.dtype == np.float32 and Xt.shape == (TEST, 784)
+    assert y.tolist() == [k % 10 for k in range(TRAIN)]
+    assert 0.0 <= X.min() and X.max() <= 1.0
+
+
 # --- local folders and checksums ---------------------------------------------------------
 
 
@@ -94,33 +130,35 @@ def test_load_from_folder(mnist):
     assert y[:5].tolist() == [5, 0, 4, 1, 9]  # the first five training labels of MNIST
 
 
-def test_environment_variable_is_used_when_the_cache_is_empty(mnist_dir, monkeypatch,
-                                                               tmp_path):
+def test_environment_variable_is_used_when_the_cache_is_empty(tiny, monkeypatch, tmp_path):
     """With an empty cache and no network, the folder in HANDPROP_DATA_DIR is read and
     nothing is downloaded (the only mirror is a dead address)."""
     empty_cache = tmp_path / "cache"
-    monkeypatch.setenv("HANDPROP_DATA_DIR", str(mnist_dir))
+    monkeypatch.setenv("HANDPROP_DATA_DIR", str(tiny))
     (_, y), _ = hp.load_mnist(cache_dir=empty_cache, mirrors=("http://127.0.0.1:9/",))
-    assert len(y) == 60_000
+    assert len(y) == TRAIN
     assert not empty_cache.exists() or not any(empty_cache.iterdir())
 
 
-def test_wrong_checksum_is_refused(tmp_path, mnist_dir):
-    for name in NAMES:
-        shutil.copy(mnist_dir / name, tmp_path / name)
+def test_wrong_checksum_is_refused(tiny):
     # A valid IDX file, but not the original: the checksum must stop it before parsing.
-    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.zeros(10_000))
+    write_idx(tiny / "t10k-labels-idx1-ubyte.gz", np.zeros(TEST))
+    want = mnist.SHA256["t10k-labels-idx1-ubyte.gz"][:8]
     with pytest.raises(hp.MNISTChecksumError,
-                       match=r"t10k-labels-idx1-ubyte\.gz: SHA-256 is [0-9a-f]{64}, expected f7ae60f9"):
-        hp.load_mnist(tmp_path)
+                       match=rf"t10k-labels-idx1-ubyte\.gz: SHA-256 is [0-9a-f]{{64}}, expected {want}"):
+        hp.load_mnist(tiny)
 
 
-def test_missing_file_names_the_file_and_the_remedy(tmp_path, mnist_dir):
-    for name in NAMES[:3]:
-        shutil.copy(mnist_dir / name, tmp_path / name)
+def test_the_package_carries_the_hashes_of_the_original_files():
+    assert mnist.SHA256["t10k-labels-idx1-ubyte.gz"].startswith("f7ae60f9")
+    assert sorted(mnist.SHA256) == sorted(NAMES)
+
+
+def test_missing_file_names_the_file_and_the_remedy(tiny):
+    (tiny / NAMES[3]).unlink()
     with pytest.raises(hp.MNISTMissingError,
                        match=r"lacks t10k-labels-idx1-ubyte\.gz.*HANDPROP_DATA_DIR"):
-        hp.load_mnist(tmp_path)
+        hp.load_mnist(tiny)
     assert issubclass(hp.MNISTMissingError, (hp.MNISTError, FileNotFoundError))
 
 
@@ -177,8 +215,8 @@ def serving(directory, handler=QuietHandler):
 
 
 @pytest.fixture
-def mirror(mnist_dir):
-    with serving(mnist_dir) as url:
+def mirror(tiny):
+    with serving(tiny) as url:
         yield url
 
 
@@ -200,7 +238,7 @@ def no_env(monkeypatch):
 def test_download_into_cache(tmp_path, mirror, no_env):
     cache = tmp_path / "cache"
     (X, y), (Xt, yt) = hp.load_mnist(cache_dir=cache, mirrors=[mirror])
-    assert X.shape == (60_000, 784) and len(yt) == 10_000
+    assert X.shape == (TRAIN, 784) and len(yt) == TEST
     assert sorted(p.name for p in cache.iterdir()) == sorted(NAMES)
     # Second call uses the cache: no mirror is needed any more.
     (_, y2), _ = hp.load_mnist(cache_dir=cache, mirrors=[])
@@ -210,7 +248,7 @@ def test_download_into_cache(tmp_path, mirror, no_env):
 def test_first_mirror_down_second_used(tmp_path, mirror, dead_url, no_env):
     cache = tmp_path / "cache"
     (_, y), _ = hp.load_mnist(cache_dir=cache, mirrors=[dead_url, mirror])
-    assert len(y) == 60_000
+    assert len(y) == TRAIN
 
 
 def test_mirror_serving_404_is_skipped(tmp_path, mirror, no_env):
@@ -218,7 +256,7 @@ def test_mirror_serving_404_is_skipped(tmp_path, mirror, no_env):
     empty.mkdir()
     with serving(empty) as url:
         (_, y), _ = hp.load_mnist(cache_dir=tmp_path / "cache", mirrors=[url, mirror])
-    assert len(y) == 60_000
+    assert len(y) == TRAIN
 
 
 def test_all_mirrors_down_is_a_clear_error(tmp_path, dead_url, no_env):
@@ -233,21 +271,21 @@ def test_all_mirrors_down_is_a_clear_error(tmp_path, dead_url, no_env):
     assert not cache.exists() or list(cache.iterdir()) == []
 
 
-def test_connection_cut_mid_file_leaves_nothing(tmp_path, mnist_dir, no_env):
+def test_connection_cut_mid_file_leaves_nothing(tmp_path, tiny, no_env):
     cache = tmp_path / "cache"
-    with serving(mnist_dir, CuttingHandler) as url:
+    with serving(tiny, CuttingHandler) as url:
         with pytest.raises(hp.MNISTDownloadError, match="train-images-idx3-ubyte.gz"):
             hp.load_mnist(cache_dir=cache, mirrors=[url])
     assert list(cache.iterdir()) == []  # no partial file, no temporary file
 
 
-def test_corrupt_download_is_refused_and_not_kept(tmp_path, mnist_dir, no_env):
+def test_corrupt_download_is_refused_and_not_kept(tmp_path, tiny, no_env):
     bad = tmp_path / "bad"
     bad.mkdir()
     for name in NAMES:
-        shutil.copy(mnist_dir / name, bad / name)
+        shutil.copy(tiny / name, bad / name)
     data = bytearray((bad / NAMES[0]).read_bytes())
-    data[1000] ^= 0xFF
+    data[100] ^= 0xFF
     (bad / NAMES[0]).write_bytes(bytes(data))
     cache = tmp_path / "cache"
     with serving(bad) as url:
@@ -256,11 +294,11 @@ def test_corrupt_download_is_refused_and_not_kept(tmp_path, mnist_dir, no_env):
     assert list(cache.iterdir()) == []
 
 
-def test_corrupt_cached_file_is_refused(tmp_path, mnist_dir, no_env):
+def test_corrupt_cached_file_is_refused(tmp_path, tiny, no_env):
     cache = tmp_path / "cache"
     cache.mkdir()
     for name in NAMES:
-        shutil.copy(mnist_dir / name, cache / name)
+        shutil.copy(tiny / name, cache / name)
     (cache / NAMES[1]).write_bytes(b"\x1f\x8b garbage")
     with pytest.raises(hp.MNISTChecksumError, match="was not used. Delete it"):
         hp.load_mnist(cache_dir=cache, mirrors=[])

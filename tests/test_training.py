@@ -139,7 +139,8 @@ def test_progress_is_one_line_per_epoch_and_can_be_silenced(capsys):
     ({"epochs": 0}, "epochs must be a positive whole number"),
     ({"epochs": 2.5}, "epochs must be a positive whole number"),
     ({"batch_size": 0}, "batch_size must be a positive whole number"),
-    ({"lr": -1.0}, "the learning rate must be positive"),
+    ({"lr": -1.0}, "the learning rate must be a positive number"),
+    ({"batch_size": 2.5}, "batch_size must be a positive whole number"),
     ({"momentum": 1.0}, r"momentum must be in \[0, 1\)"),
 ])
 def test_bad_settings_are_clear_errors(kwargs, message):
@@ -154,27 +155,158 @@ def test_metrics():
     assert hp.accuracy([1, 2, 3, 4], [1, 2, 0, 4]) == 0.75
     C = hp.confusion_matrix(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 1]), num_classes=3)
     np.testing.assert_array_equal(C, [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
+    C = hp.confusion_matrix([0, 2], [2, 2], num_classes=3)     # lists, as typed
+    np.testing.assert_array_equal(C, [[0, 0, 1], [0, 0, 0], [0, 0, 1]])
     with pytest.raises(ValueError, match="shape"):
         hp.accuracy([1, 2], [1])
 
 
-def test_learning_rate_schedule_is_applied_per_epoch():
+@pytest.mark.parametrize("y_true, y_pred, message", [
+    ([0, -1], [0, 1], r"labels in \[0, 2\] for 3 classes, got values from -1 to 0"),
+    ([0, 1], [0, 3], r"labels in \[0, 2\] for 3 classes, got values from 0 to 3"),
+    ([0.0, 1.0], [0, 1], r"integer class labels.*float64.*astype\(int\)"),
+    ([0, 1], [0, 1, 2], r"expected y of shape \(2,\)"),
+    ([[0, 1]], [[0, 1]], r"expected y of shape \(N,\)"),
+])
+def test_confusion_matrix_refuses_labels_it_would_miscount(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        hp.confusion_matrix(y_true, y_pred, num_classes=3)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: hp.confusion_matrix([0], [0], num_classes=2.5), "num_classes must be a whole"),
+    (lambda: hp.evaluate(hp.MLP([6, 4, 3]), *toy_data(n=5), batch_size=0),
+     "batch_size must be at least 1"),
+    (lambda: hp.MLP([6, 4, 3]).predict(toy_data(n=5)[0], batch_size=2.5),
+     "batch_size must be a whole number"),
+    (lambda: hp.MLP([6, 4.5, 3]), "every layer size must be a whole number, got 4.5"),
+    (lambda: hp.MLP([6, 0, 3]), "every layer size must be at least 1, got 0"),
+    (lambda: hp.split_validation(*toy_data(n=10), n_validation=2.5),
+     "n_validation must be a whole number"),
+    (lambda: hp.numerical_gradient(lambda: 0.0, hp.MLP([2, 2]).params, eps=0),
+     "the step eps must be positive"),
+])
+def test_counts_from_a_reader_are_checked(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("trainer", [hp.train, hp.fast.train])
+def test_learning_rate_schedule_is_applied_per_epoch(trainer):
+    """Full-batch steps: epoch e must move the weights by exactly -lr(e) g.
+
+    Checked after epoch 2 as well as epoch 1, so a trainer that kept using lr(1)
+    (or lr(epochs)) fails; the schedule is called once per epoch, not twice.
+    """
     X, y = toy_data(n=8)
-    seen = []
+    calls = []
 
     def schedule(epoch):
-        seen.append(epoch)
+        calls.append(epoch)
         return 0.1 / epoch
 
     net = hp.MLP([6, 4, 3], seed=1)
-    W0 = net.params[0][0].copy()
-    _, g = net.loss_and_gradients(X, y)
-    hp.train(net, X, y, epochs=1, batch_size=8, lr=schedule, verbose=False)
-    np.testing.assert_allclose(net.params[0][0], W0 - 0.1 * g[0][0], rtol=1e-12)
-    hp.train(hp.MLP([6, 4, 3]), X, y, epochs=3, batch_size=8, lr=schedule, verbose=False)
-    assert seen[-3:] == [1, 2, 3]
-    with pytest.raises(ValueError, match="learning rate for epoch 2 must be positive"):
-        hp.train(hp.MLP([6, 4, 3]), X, y, epochs=2, batch_size=8, lr=lambda e: 1.0 if e == 1 else 0.0)
+    reference = hp.MLP([6, 4, 3], seed=1)
+    for epoch in (1, 2):       # two plain gradient steps, written out
+        _, g = reference.loss_and_gradients(X, y)
+        reference.params = [(W - schedule(epoch) * gW, b - schedule(epoch) * gb)
+                            for (W, b), (gW, gb) in zip(reference.params, g)]
+    calls.clear()
+    trainer(net, X, y, epochs=2, batch_size=8, lr=schedule, verbose=False)
+    assert calls == [1, 2]
+    for (W, b), (rW, rb) in zip(net.params, reference.params):
+        np.testing.assert_allclose(W, rW, rtol=1e-12)
+        np.testing.assert_allclose(b, rb, rtol=1e-12)
+    with pytest.raises(ValueError, match="learning rate for epoch 2 must be a positive"):
+        trainer(hp.MLP([6, 4, 3]), X, y, epochs=2, batch_size=8,
+                lr=lambda e: 1.0 if e == 1 else 0.0)
+
+
+@pytest.mark.parametrize("lr", [float("nan"), float("inf"), "fast", None])
+def test_a_learning_rate_that_is_not_a_positive_number_is_a_clear_error(lr):
+    X, y = toy_data(n=8)
+    for trainer in (hp.train, hp.fast.train):
+        with pytest.raises(ValueError, match="the learning rate must be a positive number"):
+            trainer(hp.MLP([6, 4, 3]), X, y, epochs=1, batch_size=8, lr=lr)
+
+
+def test_an_empty_training_set_is_a_clear_error():
+    for trainer in (hp.train, hp.fast.train):
+        with pytest.raises(ValueError, match=r"the training set is empty"):
+            trainer(hp.MLP([6, 4, 3]), np.zeros((0, 6)), [], epochs=1, batch_size=8,
+                    lr=0.1)
+
+
+def label_smoothing(alpha=0.1):
+    """A Loss that *calls itself* "cross_entropy" but is not the book's."""
+    def targets(y, K):
+        return (1 - alpha) * hp.one_hot(y, K) + alpha / K
+
+    def value(Z, y):
+        return float(-np.sum(targets(y, Z.shape[1]) * hp.log_softmax(Z)) / len(Z))
+
+    def gradient(Z, y):
+        return (hp.softmax(Z) - targets(y, Z.shape[1])) / len(Z)
+
+    return hp.Loss("cross_entropy", hp.softmax, value, gradient)
+
+
+def test_fast_train_trains_a_custom_loss_as_written_whatever_its_name():
+    X, y = toy_data(n=60)
+    core, fast = hp.MLP([6, 5, 3], seed=2), hp.MLP([6, 5, 3], seed=2)
+    core.loss_function = fast.loss_function = label_smoothing()
+    settings = dict(epochs=3, batch_size=10, lr=0.5, verbose=False)
+    h_core = hp.train(core, X, y, **settings)
+    h_fast = hp.fast.train(fast, X, y, **settings)
+    np.testing.assert_allclose(h_fast.step_loss, h_core.step_loss, rtol=1e-10)
+    for (W, b), (Wf, bf) in zip(core.params, fast.params):
+        np.testing.assert_allclose(Wf, W, rtol=1e-9, atol=1e-12)
+
+
+def test_fast_train_refuses_a_replaced_gradient_on_the_instance():
+    X, y = toy_data(n=20)
+    net = hp.MLP([6, 4, 3])
+    net.loss_and_gradients = lambda X, y: (0.0, [])
+    with pytest.raises(TypeError, match="loss_and_gradients of this instance"):
+        hp.fast.train(net, X, y, epochs=1, batch_size=5, lr=0.1)
+
+
+def test_fast_train_refuses_a_replaced_forward_pass():
+    class Scaled(hp.MLP):
+        def logits(self, X):
+            return 2 * super().logits(X)
+
+    X, y = toy_data(n=20)
+    with pytest.raises(TypeError, match="logits of Scaled"):
+        hp.fast.train(Scaled([6, 4, 3]), X, y, epochs=1, batch_size=5, lr=0.1)
+    with pytest.raises(TypeError, match="trains an MLP, got object"):
+        hp.fast.train(object(), X, y, epochs=1, batch_size=5, lr=0.1)
+
+
+def test_fast_train_gathers_a_batch_without_a_temporary_copy():
+    """np.take(..., out=...) with mode="raise" gathers into a temporary first.
+
+    A batch of 1000 rows of 500 float64 inputs is 4 MB; nothing else the loop
+    makes is near that size (a hidden layer of 4 units, 3 classes), so the peak
+    of what NumPy allocates during training must stay well below one batch.
+    """
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(3000, 500)), rng.integers(0, 3, size=3000)
+    net = hp.MLP([500, 4, 3], seed=0)
+    hp.fast.train(net, X, y, epochs=1, batch_size=1000, lr=0.1, evaluate_train=False,
+                  verbose=False)       # warm up: anything made once is made now
+    tracemalloc.start()
+    try:
+        hp.fast.train(net, X, y, epochs=2, batch_size=1000, lr=0.1, evaluate_train=False,
+                      verbose=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    batch_bytes = 1000 * 500 * 8
+    # the run's own batch buffer is one batch; a temporary copy would add another
+    assert peak < 1.5 * batch_bytes, f"peak {peak / 1e6:.1f} MB for a {batch_bytes / 1e6} MB batch"
 
 
 def test_fast_train_refuses_a_network_with_its_own_gradient():

@@ -20,24 +20,36 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 URL = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?(?=[\s\"'`)]|$)")
 
 
 def configured_url():
-    for line in (ROOT / "_config.yml").read_text().splitlines():
-        m = re.match(r"\s+url:\s*(\S+)", line)
-        if m:
-            return m.group(1).rstrip("/")
-    raise SystemExit("_config.yml has no repository.url")
+    """``repository.url`` of _config.yml, read as YAML (not the first ``url:`` line)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = (config.get("repository") or {}).get("url")
+    if not url:
+        raise SystemExit("_config.yml has no repository.url")
+    return str(url).rstrip("/")
 
 
 def set_configured_url(url):
+    """Write ``url`` as ``repository.url``, keeping the file's comments and layout; the
+    result is read back as YAML, and must differ from the old file in that key alone."""
     path = ROOT / "_config.yml"
     text = path.read_text()
-    new, n = re.subn(r"(?m)^(repository:\n(?:  .*\n)*?  url:\s*)\S+", rf"\g<1>{url}", text)
-    if n != 1:
-        raise SystemExit("could not find repository.url in _config.yml")
+    new, n = re.subn(r"(?m)^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+url:[ \t]*)\S+",
+                     rf"\g<1>{url}", text)
+    before, after = yaml.safe_load(text), yaml.safe_load(new) if n == 1 else None
+    if after is None or after["repository"]["url"] != url:
+        raise SystemExit("could not find repository.url in _config.yml to rewrite it; "
+                         "edit it by hand, then run `make repository` to sync the copies")
+    after["repository"]["url"] = before["repository"]["url"]
+    if after != before:
+        raise SystemExit("rewriting repository.url would change other settings of "
+                         "_config.yml; edit it by hand")
     path.write_text(new)
 
 

@@ -13,6 +13,7 @@ The network of *Backpropagation by Hand*, one concept per module:
 - ``plots``: the book's figures
 - ``sources``: what the blog post (002) computed differently, for comparison
 - ``checks``: checkers a reader runs on their own answers to the exercises
+- ``inputs``: what every function checks of the labels and counts it is given
 - ``fast``: the same training, arranged for speed (``handprop.fast.train``)
 """
 
@@ -34,6 +35,7 @@ from .activations import (
 )
 from .checks import AnswerError, check_derivative, check_gradient, compare
 from .gradcheck import max_relative_error, numerical_gradient, relative_error
+from .inputs import class_labels, whole_number
 from .losses import (
     LOSSES,
     Loss,
@@ -57,7 +59,14 @@ from .mnist import (
 )
 from .network import INITIALISATIONS, MLP, init_layer
 from .sources import BlogPostMLP
-from .training import History, check_schedule, epoch_batches, report_epoch, train
+from .training import (
+    History,
+    check_schedule,
+    check_training_set,
+    epoch_batches,
+    report_epoch,
+    train,
+)
 
 try:
     __version__ = version("handprop")
@@ -79,6 +88,8 @@ __all__ = [
     "LOSSES",
     "Loss",
     "one_hot",
+    "class_labels",
+    "whole_number",
     "cross_entropy",
     "cross_entropy_gradient",
     "cross_entropy_from_probabilities",
@@ -91,6 +102,7 @@ __all__ = [
     "History",
     "train",
     "check_schedule",
+    "check_training_set",
     "epoch_batches",
     "report_epoch",
     "numerical_gradient",

@@ -27,12 +27,26 @@ class AnswerError(AssertionError):
     """Your answer differs from the reference; the message says where, by how much."""
 
 
+def _not_finite(name, array, whose, hint=""):
+    """An AnswerError naming the first entry of ``array`` that is NaN or infinite,
+    or None when every entry is finite."""
+    bad = np.argwhere(~np.isfinite(array))
+    if len(bad) == 0:
+        return None
+    where = tuple(int(i) for i in bad[0])
+    return AnswerError(
+        f"{name}: {len(bad)} of {array.size} entries of {whose} are not finite; "
+        f"entry {where} is {array[where]}{hint}"
+    )
+
+
 def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
     """Check ``got`` against ``expected``, entry by entry.
 
-    Raises ``AnswerError`` naming a shape mismatch, a non-finite entry, or the
-    entry with the largest error, with both values.  Returns the relative error
-    ||got - expected|| / (||got|| + ||expected||).
+    Raises ``AnswerError`` naming a shape mismatch, a non-finite entry (of your
+    answer or of the reference: a NaN agrees with nothing, not even a NaN), or
+    the entry with the largest error, with both values.  Returns the relative
+    error ||got - expected|| / (||got|| + ||expected||).
     """
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -42,11 +56,12 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
             f"{name}: your answer has shape {got.shape}, expected "
             f"{expected.shape}{hint}"
         )
-    if not np.all(np.isfinite(got)):
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
-        raise AnswerError(f"{name}: entry {where} of your answer is {got[where]}")
+    for array, whose in ((got, "your answer"), (expected, "the reference")):
+        error = _not_finite(name, array, whose)
+        if error:
+            raise error
     err = np.abs(got - expected)
-    bad = err > atol + rtol * np.abs(expected)
+    bad = ~(err <= atol + rtol * np.abs(expected))  # a NaN error counts as bad
     if bad.any():
         where = np.unravel_index(np.argmax(np.where(bad, err, -1)), got.shape)
         where = tuple(int(i) for i in where)
@@ -67,28 +82,80 @@ def check_derivative(
 ):
     """Check an elementwise derivative ``f_prime`` against central differences of ``f``.
 
-    Both are called on one array of ``size`` random points in ``[low, high]``.
+    Both are called on one array of ``size`` random points in ``[low, high]``,
+    which must lie where f is defined: a NaN or an infinity in f's values is
+    reported, never compared.
     """
     z = np.random.default_rng(seed).uniform(low, high, size=size)
-    numeric = (np.asarray(f(z + h)) - np.asarray(f(z - h))) / (2 * h)
     label = name or getattr(f_prime, "__name__", "derivative")
+    with np.errstate(all="ignore"):
+        numeric = (np.asarray(f(z + h)) - np.asarray(f(z - h))) / (2 * h)
+        answer = f_prime(z)
+    numeric = np.broadcast_to(np.asarray(numeric, dtype=np.float64), z.shape)
+    if not np.all(np.isfinite(numeric)):
+        i = int(np.argmax(~np.isfinite(numeric)))
+        raise AnswerError(
+            f"{label}: the central difference of f at z = {z[i]:.4g} is "
+            f"{numeric[i]}, because f is not finite near there; the check needs f "
+            f"defined on all of [low, high] = [{low}, {high}]: choose low and high "
+            f"inside f's domain"
+        )
     return compare(
-        f"{label} at {size} random points", f_prime(z), numeric, rtol=rtol, atol=1e-7
+        f"{label} at {size} random points", answer, numeric, rtol=rtol, atol=1e-7
     )
 
 
+def _loss_value(loss, arrays, name, where):
+    """``loss(*arrays)`` as one finite float, or an AnswerError saying why not."""
+    with np.errstate(all="ignore"):
+        value = np.asarray(loss(*arrays), dtype=np.float64)
+    if value.size != 1:
+        raise AnswerError(
+            f"{name}: the loss must return one number, got an array of shape "
+            f"{value.shape}; sum or average it"
+        )
+    value = float(value.reshape(()))
+    if not np.isfinite(value):
+        raise AnswerError(
+            f"{name}: the loss is {value} {where}, so no central difference can "
+            f"check a gradient there. If the loss is undefined for some inputs "
+            f"(a log or a square root of a negative number), pass low= and high= "
+            f"to draw the inputs from its domain, for example low=0.5, high=2.0."
+        )
+    return value
+
+
 def check_gradient(
-    loss, gradient, shapes, seed=0, h=1e-6, rtol=1e-5, scale=1.0, name="gradient"
+    loss,
+    gradient,
+    shapes,
+    seed=0,
+    h=1e-6,
+    rtol=1e-5,
+    scale=1.0,
+    name="gradient",
+    low=None,
+    high=None,
 ):
     """Check ``gradient(*arrays)`` against central differences of ``loss(*arrays)``.
 
-    ``shapes`` lists the shape of each argument; the arguments are drawn from
-    N(0, scale^2) with ``seed``.  ``gradient`` returns one array per argument (or
-    a single array when there is one argument), each of its argument's shape.
+    ``shapes`` lists the shape of each argument; the arguments are drawn with
+    ``seed`` from N(0, scale^2), or uniformly from [low, high] when both are
+    given (for a loss defined only on part of the line).  ``gradient`` returns
+    one array per argument (or a single array when there is one argument), each
+    of its argument's shape.  A loss that is not finite at a point the check
+    needs is reported, never compared.
     """
     rng = np.random.default_rng(seed)
-    arrays = [rng.normal(0.0, scale, size=s) for s in shapes]
-    analytic = gradient(*[a.copy() for a in arrays])
+    if (low is None) != (high is None):
+        raise ValueError("give both low and high, or neither")
+    if low is None:
+        arrays = [rng.normal(0.0, scale, size=s) for s in shapes]
+    else:
+        arrays = [rng.uniform(low, high, size=s) for s in shapes]
+    _loss_value(loss, arrays, name, "at the random inputs")
+    with np.errstate(all="ignore"):
+        analytic = gradient(*[a.copy() for a in arrays])
     if len(arrays) == 1 and not isinstance(analytic, (list, tuple)):
         analytic = [analytic]
     if len(analytic) != len(arrays):
@@ -98,15 +165,16 @@ def check_gradient(
         )
     errors = []
     for k, a in enumerate(arrays):
+        label = name if len(arrays) == 1 else f"{name}, argument {k}"
         numeric = np.zeros(a.shape)
         for idx in np.ndindex(*a.shape):
             old = a[idx]
+            where = f"when entry {idx} of argument {k} moves by +-{h:g}"
             a[idx] = old + h
-            up = float(loss(*arrays))
+            up = _loss_value(loss, arrays, label, where)
             a[idx] = old - h
-            down = float(loss(*arrays))
+            down = _loss_value(loss, arrays, label, where)
             a[idx] = old
             numeric[idx] = (up - down) / (2 * h)
-        label = name if len(arrays) == 1 else f"{name}, argument {k}"
         errors.append(compare(label, analytic[k], numeric, rtol=rtol, atol=1e-8))
     return max(errors)

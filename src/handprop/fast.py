@@ -5,13 +5,18 @@ the same numbers as the core trainer, up to the rounding of a different order of
 operations (a test holds the two equal), with these changes:
 
 1. **The batch gathered into a reused array.**  ``np.take(X, batch, out=...)``
-   writes the rows of a batch into one array made once per run.  (The speed
+   writes the rows of a batch into one array made once per run.  (With its
+   default ``mode="raise"``, ``np.take`` gathers into a temporary and copies that
+   into ``out``; ``mode="clip"`` writes straight into ``out``, and the indices,
+   drawn from a permutation, are always in range.)  (The speed
    chapter also measures the alternative, a shuffled copy of the whole set per
    epoch so that every batch is a contiguous slice; it needs a second copy of the
    data, and what it gains or loses depends on the machine.)
 2. **Preallocated buffers.**  Every pre-activation, error signal and gradient is
    written into an array made once per run (``out=`` and in-place operators), so
-   the loop allocates nothing large.
+   the loop allocates nothing the size of the batch's inputs: what it still
+   allocates is at most a batch-by-hidden temporary (``D * A`` in the sigmoid's
+   derivative) and the small row-wise sums of the softmax.
 3. **The learning rate folded into delta.**  Every gradient is linear in
    delta^(L), so scaling that N x K matrix by eta scales every gradient: one small
    multiplication instead of one per weight array.  Each layer is updated as soon
@@ -21,8 +26,13 @@ operations (a test holds the two equal), with these changes:
    1 - a^2; relu: 1 if a > 0), so z is overwritten by a and never kept.
 5. **Softmax and cross-entropy fused**, sharing one pass of exponentials.
 
-A custom ``Activation`` or the quadratic cost works too, through the network's
-own functions, without changes 4 and 5 for that part.
+A custom ``Activation`` or any ``Loss`` other than the book's cross-entropy works
+too, through the network's own functions, without changes 4 and 5 for that part.
+Which path is taken is decided by identity (the very objects in
+``handprop.ACTIVATIONS`` and ``handprop.LOSSES``), never by name, so a custom
+loss that happens to be called "cross_entropy" is trained as it is written.
+``train`` refuses a network whose forward or backward pass has been replaced
+(in its class or on the instance), since this module would silently ignore it.
 """
 
 from __future__ import annotations
@@ -32,8 +42,9 @@ import time
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .losses import LOSSES
 from .network import MLP
-from .training import History, check_schedule, report_epoch
+from .training import History, check_schedule, check_training_set, report_epoch
 
 __all__ = ["train"]
 
@@ -91,7 +102,7 @@ class _Step:
         self.momentum = momentum
         builtin = ACTIVATIONS.get(net.phi.name) is net.phi
         self.inplace = _INPLACE[net.phi.name] if builtin else None
-        self.fused = net.loss_function.name == "cross_entropy"
+        self.fused = net.loss_function is LOSSES["cross_entropy"]
         dtype = net.dtype
         widths = net.sizes[1:]
         self.Z = [np.empty((batch_size, n), dtype) for n in widths]  # Z, then A
@@ -149,6 +160,33 @@ class _Step:
         return loss
 
 
+#: The methods of ``MLP`` whose work this module does itself.
+_REPLACED = ("loss_and_gradients", "forward_cache", "logits", "loss")
+
+
+def check_replaceable(net):
+    """A TypeError unless ``net`` computes exactly what ``MLP`` computes.
+
+    The fast step does the forward and backward passes itself, so a network
+    that replaces any of them, in a subclass or on the instance, would be
+    trained with the book's gradient instead of its own, silently.
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(
+            f"handprop.fast.train trains an MLP, got {type(net).__name__}; train it "
+            f"with handprop.train"
+        )
+    for name in _REPLACED:
+        mine = vars(net).get(name, getattr(type(net), name))
+        if getattr(mine, "__func__", mine) is not getattr(MLP, name):
+            where = "this instance" if name in vars(net) else type(net).__name__
+            raise TypeError(
+                f"handprop.fast.train computes the book's forward and backward "
+                f"passes itself, so it would ignore the {name} of {where}; train "
+                f"it with handprop.train"
+            )
+
+
 def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, seed=0,
           evaluate_train=True, verbose=True, callback=None):
     """``handprop.train``, fast: the same arguments, batches and result.
@@ -158,27 +196,21 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     epoch are those of ``handprop.train`` with the same seed, and the weights
     agree with it to rounding.
     """
-    if type(net).loss_and_gradients is not MLP.loss_and_gradients:
-        raise TypeError(
-            f"handprop.fast.train computes the book's gradient itself, so it would "
-            f"ignore the loss_and_gradients of {type(net).__name__}; train it with "
-            f"handprop.train"
-        )
-    schedule = check_schedule(epochs, batch_size, lr, momentum)
-    X = net.check_inputs(X)
-    y = net.check_labels(y, len(X))
+    check_replaceable(net)
+    etas = check_schedule(epochs, batch_size, lr, momentum)
+    X, y = check_training_set(net, X, y)
     n = len(X)
     rng = np.random.default_rng(seed)
     step = _Step(net, min(batch_size, n), float(momentum))
     X_batch = np.empty((min(batch_size, n), X.shape[1]), dtype=X.dtype)
     history = History()
     for epoch in range(1, epochs + 1):
-        eta = float(schedule(epoch))
+        eta = etas[epoch - 1]
         start = time.perf_counter()
         order = rng.permutation(n)  # the order handprop.train draws
         for i in range(0, n, batch_size):
             batch = order[i : i + batch_size]
-            Xb = np.take(X, batch, axis=0, out=X_batch[: len(batch)])
+            Xb = np.take(X, batch, axis=0, out=X_batch[: len(batch)], mode="clip")
             history.step_loss.append(step(Xb, y[batch], eta))
         history.epoch_seconds.append(time.perf_counter() - start)
         train_set = (X, y) if evaluate_train else None

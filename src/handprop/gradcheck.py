@@ -23,6 +23,8 @@ def numerical_gradient(loss_fn, params, eps=1e-6):
     takes no argument and must read those arrays, which are perturbed in place
     one entry at a time and restored.  Returns the same structure as ``params``.
     """
+    if not eps > 0:
+        raise ValueError(f"the step eps must be positive, got {eps!r}")
     grads = []
     for group in params:
         out = []
@@ -47,9 +49,21 @@ def numerical_gradient(loss_fn, params, eps=1e-6):
 
 
 def relative_error(a, b):
-    """||a - b|| / (||a|| + ||b||), 0 when both are 0: scale-free, in [0, 1]."""
+    """||a - b|| / (||a|| + ||b||), 0 when both are 0: scale-free, in [0, 1].
+
+    ``a`` and ``b`` must have one shape (a transposed or broadcast shape is an
+    error, not a comparison).  The result is NaN when either holds a NaN or an
+    infinity, and a NaN fails every ``err < tol``.
+    """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"cannot compare arrays of shapes {a.shape} and {b.shape}: a relative "
+            f"error needs one shape (is one of them transposed?)"
+        )
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("nan")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
@@ -58,13 +72,32 @@ def max_relative_error(net, X, y, eps=1e-6):
     """The largest relative error, over all weight and bias arrays of ``net``,
     between ``net.loss_and_gradients(X, y)`` and the central difference.
 
-    Use float64 networks: in float32, round-off alone gives relative errors of
-    order 1e-5 even at the best step (chapter 6 measures it), which hides bugs.
+    Raises ``ValueError`` naming the array when a gradient, either one, is not
+    finite or has the wrong shape: a NaN is never "the largest error" or
+    "small".  Use float64 networks: in float32, round-off alone gives relative
+    errors of order 1e-5 even at the best step (chapter 6 measures it), which
+    hides bugs.
     """
     _, grads = net.loss_and_gradients(X, y)
     numeric = numerical_gradient(lambda: net.loss(X, y), net.params, eps=eps)
-    return max(
-        relative_error(g, n)
-        for pair_g, pair_n in zip(grads, numeric)
-        for g, n in zip(pair_g, pair_n)
-    )
+    errors = []
+    for l, (pair_g, pair_n, pair_p) in enumerate(
+        zip(grads, numeric, net.params), start=1
+    ):
+        for symbol, g, n, p in zip("Wb", pair_g, pair_n, pair_p):
+            what = f"dL/d{symbol}^({l})"
+            g = np.asarray(g)
+            if g.shape != p.shape:
+                raise ValueError(
+                    f"{what} from loss_and_gradients has shape {g.shape}, but "
+                    f"{symbol}^({l}) has shape {p.shape}"
+                )
+            for array, whose in ((g, "backpropagation"), (n, "central differences")):
+                if not np.all(np.isfinite(array)):
+                    raise ValueError(
+                        f"{what} from {whose} is not finite "
+                        f"({int(np.sum(~np.isfinite(array)))} of {array.size} "
+                        f"entries are NaN or infinite); no error can be measured"
+                    )
+            errors.append(relative_error(g, n))
+    return max(errors)

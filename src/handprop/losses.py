@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from .activations import as_float_array, log_softmax, sigmoid, sigmoid_prime, softmax
+from .inputs import class_labels
 
 __all__ = [
     "Loss",
@@ -39,17 +40,7 @@ __all__ = [
 
 def one_hot(y, num_classes, dtype=np.float64):
     """The rows of the K x K identity picked by the labels: y_n -> e_{y_n}."""
-    y = np.asarray(y)
-    if y.ndim != 1 or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"expected a 1-d array of integer labels, got shape {y.shape} "
-            f"and dtype {y.dtype}"
-        )
-    if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(
-            f"labels must lie in [0, {num_classes - 1}], got {y.min()} to {y.max()}"
-        )
-    return np.eye(num_classes, dtype=dtype)[y]
+    return np.eye(num_classes, dtype=dtype)[class_labels(y, num_classes)]
 
 
 def _logits_and_labels(logits, y):

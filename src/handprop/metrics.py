@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .inputs import class_labels, whole_number
+
 __all__ = ["accuracy", "evaluate", "confusion_matrix"]
 
 
@@ -24,6 +26,7 @@ def evaluate(net, X, y, batch_size=10_000):
     The loss is ``net.loss``'s, weighted by the size of each chunk, so the result
     is the mean over all rows whatever the chunking.
     """
+    batch_size = whole_number("batch_size", batch_size)
     X = net.check_inputs(X)
     y = net.check_labels(y, len(X))
     if len(X) == 0:
@@ -38,13 +41,13 @@ def evaluate(net, X, y, batch_size=10_000):
 
 
 def confusion_matrix(y_true, y_pred, num_classes=10):
-    """C[i, j] = number of examples of true class i predicted as class j."""
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}"
-        )
+    """C[i, j] = number of examples of true class i predicted as class j.
+
+    Both label arrays must hold whole numbers in [0, num_classes - 1]: a label
+    of -1 or 10 is an error, not a count in some other class.
+    """
+    y_true = class_labels(y_true, num_classes)
+    y_pred = class_labels(y_pred, num_classes, len(y_true))
     C = np.zeros((num_classes, num_classes), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
     return C

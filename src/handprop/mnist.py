@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import pooch
 
+from .inputs import whole_number
+
 __all__ = [
     "FILES",
     "SHA256",
@@ -268,6 +270,7 @@ def split_validation(X, y, n_validation=10_000):
     """
     X = np.asarray(X)
     y = np.asarray(y)
+    n_validation = whole_number("n_validation", n_validation)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
     if not 0 < n_validation < len(X):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation
+from .inputs import class_labels, whole_number
 from .losses import LOSSES
 
 __all__ = ["MLP", "INITIALISATIONS"]
@@ -113,11 +114,10 @@ class MLP:
         dtype=np.float64,
         cost="cross_entropy",
     ):
-        sizes = [int(s) for s in sizes]
-        if len(sizes) < 2 or min(sizes) < 1:
+        sizes = [whole_number("every layer size", s) for s in sizes]
+        if len(sizes) < 2:
             raise ValueError(
-                f"sizes must list at least an input and an output size, all >= 1; "
-                f"got {sizes}"
+                f"sizes must list at least an input and an output size, got {sizes}"
             )
         if isinstance(activation, Activation):
             self.phi = activation
@@ -169,24 +169,7 @@ class MLP:
 
     def check_labels(self, y, n):
         """y as n integer labels in [0, K - 1], or a ValueError saying why not."""
-        y = np.asarray(y)
-        K = self.sizes[-1]
-        if y.shape != (n,):
-            raise ValueError(
-                f"expected y of shape ({n},), one integer label per row of X, "
-                f"got shape "
-                f"{y.shape}; pass class indices, not one-hot rows"
-            )
-        if n and y.dtype.kind not in "iu":
-            raise ValueError(
-                f"expected integer class labels in [0, {K - 1}], got dtype {y.dtype}"
-            )
-        if n and (y.min() < 0 or y.max() >= K):
-            raise ValueError(
-                f"expected labels in [0, {K - 1}] for {K} classes, "
-                f"got values from {y.min()} to {y.max()}"
-            )
-        return y.astype(np.int64, copy=False)
+        return class_labels(y, self.sizes[-1], n)
 
     # --- forward -------------------------------------------------------------
 
@@ -218,6 +201,7 @@ class MLP:
 
     def predict(self, X, batch_size=10_000):
         """Predicted labels argmax_k y_hat_k, computed in chunks to bound memory."""
+        batch_size = whole_number("batch_size", batch_size)
         X = self.check_inputs(X)
         return np.concatenate(
             [

@@ -20,7 +20,13 @@ import numpy as np
 
 from .metrics import evaluate
 
-__all__ = ["History", "train", "check_schedule", "epoch_batches"]
+__all__ = [
+    "History",
+    "train",
+    "check_schedule",
+    "check_training_set",
+    "epoch_batches",
+]
 
 
 @dataclass
@@ -51,19 +57,42 @@ class History:
 
 
 def check_schedule(epochs, batch_size, lr, momentum):
-    """Validate the settings of a run; return eta as a function of the epoch."""
+    """Validate the settings of a run; return the learning rates eta, one per epoch.
+
+    A schedule ``lr(epoch)`` is called exactly once for each epoch 1..epochs,
+    here, before the first step: a bad value stops the run before it trains
+    anything, and a schedule that counts its calls sees each epoch once.
+    """
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if not (isinstance(value, (int, np.integer)) and value > 0):
             raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    schedule = lr if callable(lr) else (lambda epoch: lr)
+    etas = []
     for epoch in range(1, epochs + 1):
-        eta = schedule(epoch)
-        if not eta > 0:
-            where = f" for epoch {epoch}" if callable(lr) else ""
-            raise ValueError(f"the learning rate{where} must be positive, got {eta!r}")
-    if not 0.0 <= momentum < 1.0:
+        value = lr(epoch) if callable(lr) else lr
+        where = f" for epoch {epoch}" if callable(lr) else ""
+        try:
+            eta = float(value)
+        except (TypeError, ValueError):
+            eta = None
+        if eta is None or not 0 < eta < np.inf:
+            raise ValueError(
+                f"the learning rate{where} must be a positive number, got {value!r}"
+            )
+        etas.append(eta)
+    if not 0.0 <= float(momentum) < 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    return schedule
+    return etas
+
+
+def check_training_set(net, X, y):
+    """X and y as the network checks them; an empty training set is an error."""
+    X = net.check_inputs(X)  # one conversion to the network's dtype for the whole run
+    y = net.check_labels(y, len(X))
+    if len(X) == 0:
+        raise ValueError(
+            "the training set is empty (X has no rows): pass at least one example"
+        )
+    return X, y
 
 
 def epoch_batches(n, batch_size, rng):
@@ -101,7 +130,8 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     epochs, batch_size : passes over the data and rows per step (the last batch
         of an epoch may be smaller).
     lr : the learning rate eta, or a function ``lr(epoch)`` of the epoch (1, 2, ...)
-        giving eta for that epoch (a schedule).  The gradient is that of the *mean*
+        giving eta for that epoch (a schedule), called once per epoch, all before
+        the first step (``check_schedule``).  The gradient is that of the *mean*
         loss over the batch, so eta does not scale with the batch size.
     momentum : mu in [0, 1); 0 is plain SGD.
     validation : optional ``(X_val, y_val)``, evaluated after every epoch.
@@ -111,14 +141,13 @@ def train(net, X, y, *, epochs, batch_size, lr, momentum=0.0, validation=None, s
     verbose : print one line per epoch.
     callback : optional ``callback(epoch, history)`` called after each epoch.
     """
-    schedule = check_schedule(epochs, batch_size, lr, momentum)
-    X = net.check_inputs(X)  # one conversion to the network's dtype for the whole run
-    y = net.check_labels(y, len(X))
+    etas = check_schedule(epochs, batch_size, lr, momentum)
+    X, y = check_training_set(net, X, y)
     rng = np.random.default_rng(seed)
     velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in net.params]
     history = History()
     for epoch in range(1, epochs + 1):
-        eta = float(schedule(epoch))
+        eta = etas[epoch - 1]
         start = time.perf_counter()
         for batch in epoch_batches(len(X), batch_size, rng):
             loss, grads = net.loss_and_gradients(X[batch], y[batch])
