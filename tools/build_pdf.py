@@ -19,24 +19,48 @@ OUT = ROOT / "_build" / "latex"
 
 
 def main():
-    missing = [tool for tool in ("xelatex", "latexmk", "makeindex") if not shutil.which(tool)]
+    missing = [
+        tool for tool in ("xelatex", "latexmk", "makeindex") if not shutil.which(tool)
+    ]
     if missing:
-        print(f"cannot build the PDF: {', '.join(missing)} not found. Install TeX Live, on "
-              "Debian/Ubuntu: apt-get install texlive-xetex texlive-latex-extra "
-              "texlive-fonts-recommended latexmk fonts-freefont-otf", file=sys.stderr)
+        print(
+            f"cannot build the PDF: {', '.join(missing)} not found. Install TeX "
+            "Live, on "
+            "Debian/Ubuntu: apt-get install texlive-xetex texlive-latex-extra "
+            "texlive-fonts-recommended latexmk fonts-freefont-otf",
+            file=sys.stderr,
+        )
         return 2
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"] = dict(config.get("execute", {}), execute_notebooks="off")
     # paths of local extensions are read relative to the configuration file
     extensions = config["sphinx"].get("local_extensions", {})
-    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in extensions.items()}
+    config["sphinx"]["local_extensions"] = {
+        k: str(ROOT / v) for k, v in extensions.items()
+    }
     work = ROOT / "_build" / "pdf-config"
     work.mkdir(parents=True, exist_ok=True)
     (work / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     shutil.rmtree(OUT, ignore_errors=True)
     jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", ".", "--builder", "pdflatex", "--all", "-n",
-                           "--keep-going", "--config", str(work / "_config.yml")], cwd=ROOT)
+    # -W: a warning (an unresolved reference, a missing figure) fails the PDF as it
+    # fails the site; --keep-going reports all of them at once.
+    proc = subprocess.run(
+        [
+            str(jb),
+            "build",
+            ".",
+            "--builder",
+            "pdflatex",
+            "--all",
+            "-n",
+            "-W",
+            "--keep-going",
+            "--config",
+            str(work / "_config.yml"),
+        ],
+        cwd=ROOT,
+    )
     pdf = OUT / config["latex"]["latex_documents"]["targetname"].replace(".tex", ".pdf")
     if proc.returncode != 0 or not pdf.is_file():
         print(f"the PDF build failed; see the log in {OUT}", file=sys.stderr)

@@ -5,7 +5,8 @@
   outside what the book shows as code;
 - it embeds at least as many images as the notebooks have figures (PNG outputs);
 - its page count is plausible for the number of chapters.
-Exits non-zero, saying what failed.  Needs poppler-utils (pdftotext, pdfimages, pdfinfo).
+Exits non-zero, saying what failed.  Needs poppler-utils (pdftotext, pdfimages,
+pdfinfo).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW_TEX = re.compile(r"\\(frac|mathbf|boldsymbol|begin\{|end\{|sum_|partial|hat\{)|\$\$")
+RAW_TEX = re.compile(
+    r"\\(frac|mathbf|boldsymbol|begin\{|end\{|sum_|partial|hat\{)|\$\$"
+)
 
 
 def toc_files():
@@ -31,13 +34,38 @@ def toc_files():
     return files
 
 
+class CheckError(Exception):
+    """Something the check needs is missing; the message says what and where."""
+
+
 def title_of(file):
+    """The H1 title of a page of the table of contents (a notebook's first cell)."""
     path = ROOT / (file + ".ipynb")
     if path.exists():
         first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    elif (ROOT / (file + ".md")).exists():
+        path = ROOT / (file + ".md")
+        first = path.read_text()
     else:
-        first = (ROOT / (file + ".md")).read_text()
-    return re.search(r"^# (.+)$", first, re.M).group(1).strip()
+        raise CheckError(
+            f"_toc.yml lists {file}, but neither {file}.ipynb nor {file}.md exists"
+        )
+    m = re.search(r"^# (.+)$", first, re.M)
+    if m is None:
+        where = "first cell" if path.suffix == ".ipynb" else "text"
+        raise CheckError(
+            f"{path.relative_to(ROOT)}: no '# Title' line in its {where}, so "
+            f"its title cannot be looked for in the PDF"
+        )
+    return m.group(1).strip()
+
+
+def page_count(info):
+    """The page count in pdfinfo's output."""
+    m = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    if m is None:
+        raise CheckError(f"pdfinfo printed no 'Pages:' line:\n{info[:500]}")
+    return int(m.group(1))
 
 
 def figures_in_notebooks():
@@ -50,7 +78,8 @@ def figures_in_notebooks():
 
 
 def code_text():
-    """All code the book shows as code: code cells and fenced blocks, whitespace folded."""
+    """All code the book shows as code: code cells and fenced blocks, whitespace
+    folded."""
     parts = []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
@@ -66,7 +95,9 @@ def code_text():
 
 
 def normalise(text):
-    return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\ufb01", "fi")).lower()
+    return re.sub(
+        r"\s+", " ", text.replace("\u2019", "'").replace("\ufb01", "fi")
+    ).lower()
 
 
 def main(argv):
@@ -80,8 +111,12 @@ def main(argv):
     if not pdf.is_file():
         print(f"no PDF at {pdf}: run `make pdf`", file=sys.stderr)
         return 2
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     flat = normalise(text)
     problems = []
     position = 0
@@ -98,22 +133,30 @@ def main(argv):
     code = code_text()
     for line in text.splitlines():
         if RAW_TEX.search(line) and re.sub(r"\s+", "", line) not in code:
-            problems.append(f"raw TeX in the text (not in any code): {line.strip()[:100]!r}")
+            problems.append(
+                f"raw TeX in the text (not in any code): {line.strip()[:100]!r}"
+            )
             break
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True,
-                            text=True, check=True).stdout.splitlines()[2:]
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     embedded = sum(1 for line in images if line.split()[2] == "image")
     figures = figures_in_notebooks()
     if embedded < figures:
-        problems.append(f"{embedded} images embedded, but the notebooks have {figures} figures")
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
-    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        problems.append(
+            f"{embedded} images embedded, but the notebooks have {figures} figures"
+        )
+    info = subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    pages = page_count(info)
     chapters = len(toc_files())
     if not 5 * chapters <= pages <= 80 * chapters:
         problems.append(f"{pages} pages for {chapters} pages of the table of contents")
-    print(f"{pdf.name}: {pages} pages, {embedded} images for {figures} notebook figures, "
-          f"{chapters} titles in order")
+    print(
+        f"{pdf.name}: {pages} pages, {embedded} images for {figures} notebook figures, "
+        f"{chapters} titles in order"
+    )
     if problems:
         print("PDF check failed:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 1
@@ -122,4 +165,8 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except CheckError as exc:
+        print(f"PDF check failed: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -1,6 +1,7 @@
 """Set the book's repository URL in one place, and write it everywhere it is needed.
 
-    make repository URL=https://github.com/OWNER/NAME     (or: python tools/set_repository.py URL)
+    make repository URL=https://github.com/OWNER/NAME
+        (or: python tools/set_repository.py URL)
     python tools/set_repository.py                         (re-sync from _config.yml)
 
 The one setting is ``repository.url`` in ``_config.yml``; Jupyter Book builds the
@@ -40,16 +41,23 @@ def set_configured_url(url):
     result is read back as YAML, and must differ from the old file in that key alone."""
     path = ROOT / "_config.yml"
     text = path.read_text()
-    new, n = re.subn(r"(?m)^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+url:[ \t]*)\S+",
-                     rf"\g<1>{url}", text)
+    new, n = re.subn(
+        r"(?m)^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+url:[ \t]*)\S+",
+        rf"\g<1>{url}",
+        text,
+    )
     before, after = yaml.safe_load(text), yaml.safe_load(new) if n == 1 else None
     if after is None or after["repository"]["url"] != url:
-        raise SystemExit("could not find repository.url in _config.yml to rewrite it; "
-                         "edit it by hand, then run `make repository` to sync the copies")
+        raise SystemExit(
+            "could not find repository.url in _config.yml to rewrite it; "
+            "edit it by hand, then run `make repository` to sync the copies"
+        )
     after["repository"]["url"] = before["repository"]["url"]
     if after != before:
-        raise SystemExit("rewriting repository.url would change other settings of "
-                         "_config.yml; edit it by hand")
+        raise SystemExit(
+            "rewriting repository.url would change other settings of "
+            "_config.yml; edit it by hand"
+        )
     path.write_text(new)
 
 
