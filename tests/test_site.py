@@ -10,7 +10,15 @@ no MathJax error node and no math element still holding raw TeX; load every imag
 link only to internal pages that answer 200 and anchors that exist; carry the table
 of contents, previous/next links, launch buttons (Binder, Colab) and download buttons
 pointing where they should (the repository named in _config.yml); and not overflow a
-phone-width screen.  An exercise's solution is hidden until its dropdown is clicked.
+phone-width screen.  What a reader sees whole: at desktop width no display equation is
+wider than its box, and at any width no code or output block is (they wrap); on a
+phone a wide equation scrolls in its own box, reachable by keyboard, with its number
+beside it, not over it; no Markdown table is left as text; every figure has alt text
+that describes it (not a file path); no formula takes a tab stop unless it scrolls.
+axe-core finds no serious or critical violation in light or dark mode, and the mode
+follows the reader's system setting.  An exercise's solution is hidden until its title
+or its toggle is clicked; the toggle is named for what it opens.  At desktop width
+there is one search entry, and the header's download menu links the book's PDF.
 Screenshots go to _build/screenshots/.
 
 Set HANDPROP_SITE=path/to/html to test an existing build instead of building.
@@ -128,8 +136,39 @@ MATH_STATE = """() => {
 }"""
 
 
-def open_page(browser, url, viewport):
-    page = browser.new_page(viewport=viewport)
+LAYOUT = """() => {
+  const article = document.querySelector('article') || document.body;
+  const text = el => el.textContent.replace(/\\s+/g, ' ').trim().slice(0, 60);
+  const overlaps = (a, b) => !(a.right <= b.left || b.right <= a.left
+                               || a.bottom <= b.top || b.bottom <= a.top);
+  const wide_equations = [...article.querySelectorAll('mjx-container[display="true"]')]
+    .filter(m => m.scrollWidth > m.clientWidth + 1)
+    .map(m => {
+      const box = m.closest('div.math');
+      const number = box && box.querySelector('.eqno');
+      return {id: box ? box.id : '', text: text(m),
+              scrolls: ['auto', 'scroll'].includes(getComputedStyle(m).overflowX),
+              focusable: m.getAttribute('tabindex') === '0',
+              number_overlaps: !!number && overlaps(number.getBoundingClientRect(),
+                                                    m.getBoundingClientRect())};
+    });
+  const wide_code = [...article.querySelectorAll('pre')]
+    .filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1)
+    .map(p => text(p));
+  const tables_as_text = [...article.querySelectorAll('p')]
+    .filter(p => /\\|\\s*:?-{3,}:?\\s*\\|/.test(p.textContent)).map(text);
+  const bad_alt = [...article.querySelectorAll('img')]
+    .map(i => i.getAttribute('alt') || '')
+    .filter(a => a.trim().length < 10 || /\\.(png|jpe?g|svg|gif)\\b|_images\\/|^\\.{0,2}\\//i.test(a));
+  const idle_tab_stops = [...document.querySelectorAll('mjx-container[tabindex]')]
+    .filter(m => m.getAttribute('tabindex') !== '-1' && m.scrollWidth <= m.clientWidth + 1)
+    .map(text);
+  return {wide_equations, wide_code, tables_as_text, bad_alt, idle_tab_stops};
+}"""
+
+
+def open_page(browser, url, viewport, color_scheme="light"):
+    page = browser.new_page(viewport=viewport, color_scheme=color_scheme)
     problems = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -211,6 +250,23 @@ def test_page(site, browser, path, viewport):
         if viewport == "phone":
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{path}: the page is {overflow}px wider than a phone screen"
+        layout = page.evaluate(LAYOUT)
+        if viewport == "desktop":
+            assert not layout["wide_equations"], (
+                f"{path}: display equations wider than their box at 1280 px: "
+                f"{layout['wide_equations'][:3]}")
+        for eq in layout["wide_equations"]:
+            assert eq["scrolls"], f"{path}: a wide equation is cut, not scrollable: {eq}"
+            assert eq["focusable"], f"{path}: a scrolling equation takes no tab stop: {eq}"
+            assert not eq["number_overlaps"], f"{path}: an equation's number covers it: {eq}"
+        assert not layout["wide_code"], (
+            f"{path} ({viewport}): code or output wider than its box (cut, not wrapped): "
+            f"{layout['wide_code'][:3]}")
+        assert not layout["tables_as_text"], (
+            f"{path}: a Markdown table rendered as text: {layout['tables_as_text'][:2]}")
+        assert not layout["bad_alt"], f"{path}: images without a description: {layout['bad_alt'][:3]}"
+        assert not layout["idle_tab_stops"], (
+            f"{path}: formulas that take a tab stop without scrolling: {layout['idle_tab_stops'][:3]}")
         assert not problems, f"{path}: " + "; ".join(problems[:5])
     finally:
         page.close()
@@ -260,18 +316,69 @@ def test_index_redirects_to_the_introduction(site):
 
 
 def test_solution_dropdown_opens(site, browser):
-    """An exercise's solution is hidden on the page until the reader opens it."""
+    """An exercise's solution is hidden until the reader opens it, by its toggle or by
+    its title (which once jumped back to the exercise instead)."""
     html, base = site
     pages = [p for p in PAGES if 'class="solution dropdown' in fetch(urljoin(base, p))[1]]
     assert pages, "no page has a solution dropdown"
     page, response, problems = open_page(browser, urljoin(base, pages[0]), VIEWPORTS["desktop"])
     try:
-        solution = page.locator(".solution.dropdown").first
-        body = solution.locator("#solution-content").first
+        solutions = page.locator(".solution.dropdown")
+        first, second = solutions.nth(0), solutions.nth(1)
+        body = first.locator("#solution-content").first
         assert not body.is_visible(), f"{pages[0]}: a solution is visible before it is opened"
-        solution.locator("button.toggle-button").first.click()
+        button = first.locator("button.toggle-button").first
+        name = button.get_attribute("aria-label")
+        assert name != "Toggle hidden content" and "Solution to" in name, name
+        button.click()
         body.wait_for(state="visible", timeout=5000)
         assert body.is_visible(), f"{pages[0]}: the solution did not open when clicked"
+        url = page.url
+        title = second.locator(".admonition-title").first
+        title.click(position={"x": 40, "y": 10})
+        second.locator("#solution-content").first.wait_for(state="visible", timeout=5000)
+        assert page.url == url, f"{pages[0]}: clicking a solution's title left the page"
         assert not problems, problems
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_accessibility(site, browser, path, scheme):
+    """axe-core (axe-playwright-python bundles it): no serious or critical violation,
+    in the reader's colour scheme, which the site follows."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    html, base = site
+    page, response, problems = open_page(browser, urljoin(base, path), VIEWPORTS["desktop"],
+                                         color_scheme=scheme)
+    try:
+        wait_for_mathjax(page)
+        theme = page.evaluate("() => document.documentElement.dataset.theme")
+        assert theme == scheme, f"{path}: the system asks for {scheme}, the page shows {theme}"
+        violations = [v for v in Axe().run(page).response["violations"]
+                      if v["impact"] in ("serious", "critical")]
+        report = [f"{v['impact']} {v['id']} ({len(v['nodes'])}x): {v['nodes'][0]['target']}"
+                  for v in violations]
+        assert not violations, f"{path} ({scheme}): " + "; ".join(report)
+    finally:
+        page.close()
+
+
+def test_one_search_entry_and_the_book_pdf_in_the_header(site, browser):
+    html, base = site
+    page, response, problems = open_page(browser, urljoin(base, PAGES[1]), VIEWPORTS["desktop"])
+    try:
+        searches = page.evaluate(
+            "() => [...document.querySelectorAll('.search-button__button, form.bd-search')]"
+            ".filter(e => e.offsetParent !== null && !e.closest('.search-button__wrapper'))"
+            ".length")
+        assert searches == 1, f"{searches} search entries visible at desktop width"
+        downloads = page.evaluate(
+            "() => [...document.querySelectorAll('.dropdown-download-buttons .dropdown-item')]"
+            ".map(e => e.getAttribute('href') || e.getAttribute('onclick'))")
+        assert "../backprop-by-hand.pdf" in downloads, downloads
+        assert "window.print()" not in downloads, downloads
     finally:
         page.close()

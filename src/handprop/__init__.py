@@ -10,7 +10,8 @@ The network of *Backpropagation by Hand*, one concept per module:
 - ``gradcheck``: central differences against backpropagation
 - ``metrics``: accuracy, evaluation, confusion matrix
 - ``mnist``: the verified MNIST loader
-- ``plots``: the book's figures
+- ``plots``: the book's figures, drawn in its style (``plots.use_book_style``)
+- ``notation``: numbers as the prose writes them (``power_of_ten``)
 - ``sources``: what the blog post (002) computed differently, for comparison
 - ``checks``: checkers a reader runs on their own answers to the exercises
 - ``inputs``: what every function checks of the labels and counts it is given
@@ -58,6 +59,7 @@ from .mnist import (
     split_validation,
 )
 from .network import INITIALISATIONS, MLP, init_layer
+from .notation import power_of_ten
 from .sources import BlogPostMLP
 from .training import (
     History,
@@ -123,6 +125,7 @@ __all__ = [
     "MNISTDownloadError",
     "MNISTChecksumError",
     "MNISTFormatError",
+    "power_of_ten",
     "fast",
     "plots",
 ]

@@ -73,7 +73,10 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
         )
     rel = relative_error(got, expected)
     if verbose:
-        print(f"{name}: all {got.size} entries agree (relative error {rel:.1e})")
+        agree = (
+            "the one entry agrees" if got.size == 1 else f"all {got.size} entries agree"
+        )
+        print(f"{name}: {agree} (relative error {rel:.1e})")
     return rel
 
 
