@@ -64,11 +64,14 @@ lab: $(STAMP)
 
 # PyTorch (CPU) for the autograd cross-check and the benchmarks; not a dependency of
 # the book.  The one place that says how it is installed.
+# TORCH_INDEX, when set (the GitHub workflow sets PyTorch's CPU index), is where pip
+# looks for it; here PyPI's torch==2.13.0 is the CPU build.
 torch: $(STAMP)
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python tools/bench_readme.py
 
 repository: $(STAMP)
 	$(BIN)/python tools/set_repository.py $(URL)

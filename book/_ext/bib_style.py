@@ -2,7 +2,9 @@
 
 The prose cites author-year ("Nielsen (2015)"), but pybtex's default labels are
 alphabetic codes ("[BPRS18]").  This style labels each entry "Nielsen 2015",
-"Glorot and Bengio 2010", "Baydin et al. 2018", and sorts by author, year, title.
+"Glorot and Bengio 2010", "Baydin et al. 2018" (an entry whose ``key`` field is set,
+such as an unsigned source document, is labelled by that key), and sorts by author,
+year, title.
 It is selected by ``bibtex_default_style: author_year`` in _config.yml.
 """
 
@@ -20,6 +22,9 @@ class AuthorYearLabels(BaseLabelStyle):
     def format_labels(self, sorted_entries):
         for entry in sorted_entries:
             names = _surnames(entry)
+            if entry.fields.get("key"):   # an entry with no author names its label
+                yield str(entry.fields["key"])
+                continue
             if len(names) == 1:
                 who = names[0]
             elif len(names) == 2:

@@ -76,14 +76,14 @@ def cross_entropy_gradient(logits, y):
     return (softmax(Z) - Y) / len(Z)
 
 
-def cross_entropy_from_probabilities(probabilities, y, eps=1e-12):
-    """The blog post's form: -(1/N) sum_n log clip(y_hat_n[y_n], eps, 1 - eps).
+def cross_entropy_from_probabilities(probabilities, y, tau=1e-12):
+    """The blog post's form: -(1/N) sum_n log clip(y_hat_n[y_n], tau, 1 - tau).
 
-    Kept for the book's comparison: the clip caps the loss at -log(eps) ~ 27.6 and
+    Kept for the book's comparison: the clip caps the loss at -log(tau) ~ 27.6 and
     sets its gradient to zero exactly where the model is most wrong.
     """
     P, Y = _logits_and_labels(probabilities, y)
-    P = np.clip(P, eps, 1.0 - eps)
+    P = np.clip(P, tau, 1.0 - tau)
     return float(-np.sum(Y * np.log(P)) / len(P))
 
 
