@@ -34,3 +34,21 @@ def test_check_pdf_names_a_page_without_a_title(tmp_path, monkeypatch):
 def test_the_pdf_is_built_with_warnings_as_errors():
     source = (ROOT / "tools" / "build_pdf.py").read_text()
     assert '"-W"' in source
+
+
+def test_check_pdf_finds_words_past_the_margins():
+    check_pdf = load("check_pdf")
+
+    def word(x1, y1, text):
+        return (f'<word xMin="{x1 - 20}" yMin="{y1 - 10}" xMax="{x1}" yMax="{y1}">'
+                f'{text}</word>')
+
+    footer = word(300, 802, "7")
+    body = word(500, 700, "fits")
+    pages = [footer + body] * 5 + [footer + word(580, 400, "wide"),
+                                   footer + word(300, 830, "overflow")]
+    html = "".join(f'<page width="595.3" height="841.9">{p}</page>' for p in pages)
+    assert check_pdf.past_margins(html) == [(6, "wide", "into the right margin"),
+                                             (7, "overflow", "below the footer")]
+    with pytest.raises(check_pdf.CheckError, match="no pages"):
+        check_pdf.past_margins("")

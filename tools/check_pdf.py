@@ -4,7 +4,10 @@
 - no unresolved reference ("??") and no raw TeX source (\\frac, \\mathbf, $$ ...)
   outside what the book shows as code;
 - it embeds at least as many images as the notebooks have figures (PNG outputs);
-- its page count is plausible for the number of chapters.
+- its page count is plausible for the number of chapters;
+- nothing is printed past the margins: no word reaches into the right margin (a
+  formula or a code line too wide for the page) and no word lies below the running
+  footer (a box that did not break across pages), from pdftotext's bounding boxes.
 Exits non-zero, saying what failed.  Needs poppler-utils (pdftotext, pdfimages,
 pdfinfo).
 """
@@ -94,6 +97,43 @@ def code_text():
     return re.sub(r"\s+", "", "\n".join(parts))
 
 
+WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+    r"(.*?)</word>"
+)
+RIGHT_MARGIN = 50.0  # points of the right margin that no word may enter (A4: 595 pt)
+BELOW_FOOTER = 4.0  # points below the footer's baseline where nothing may be
+
+
+def past_margins(bbox_html):
+    """Words printed where the page has no room: [(page, word, why)].
+
+    The footer's baseline is the lowest text on most pages (the page number); a word
+    lower than that has run past the footer, and a word whose right edge enters the
+    right margin has run past the text column.
+    """
+    pages = re.findall(
+        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox_html, re.S
+    )
+    if not pages:
+        raise CheckError("pdftotext -bbox found no pages")
+    lowest = []
+    for _, _, body in pages:
+        ys = [float(m.group(4)) for m in WORD.finditer(body)]
+        if ys:
+            lowest.append(round(max(ys)))
+    footer = max(set(lowest), key=lowest.count)
+    problems = []
+    for number, (width, _, body) in enumerate(pages, start=1):
+        for m in WORD.finditer(body):
+            x1, y1, word = float(m.group(3)), float(m.group(4)), m.group(5)
+            if x1 > float(width) - RIGHT_MARGIN:
+                problems.append((number, word, "into the right margin"))
+            elif y1 > footer + BELOW_FOOTER:
+                problems.append((number, word, "below the footer"))
+    return problems
+
+
 def normalise(text):
     return re.sub(
         r"\s+", " ", text.replace("\u2019", "'").replace("\ufb01", "fi")
@@ -153,6 +193,19 @@ def main(argv):
     chapters = len(toc_files())
     if not 5 * chapters <= pages <= 80 * chapters:
         problems.append(f"{pages} pages for {chapters} pages of the table of contents")
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    outside = past_margins(bbox)
+    for page in sorted({p for p, _, _ in outside}):
+        words = [w for p, w, _ in outside if p == page]
+        why = next(y for p, _, y in outside if p == page)
+        problems.append(
+            f"page {page}: {len(words)} words {why}, from {' '.join(words[:6])!r}"
+        )
     print(
         f"{pdf.name}: {pages} pages, {embedded} images for {figures} notebook figures, "
         f"{chapters} titles in order"
