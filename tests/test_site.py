@@ -163,7 +163,14 @@ LAYOUT = """() => {
   const idle_tab_stops = [...document.querySelectorAll('mjx-container[tabindex]')]
     .filter(m => m.getAttribute('tabindex') !== '-1' && m.scrollWidth <= m.clientWidth + 1)
     .map(text);
-  return {wide_equations, wide_code, tables_as_text, bad_alt, idle_tab_stops};
+  // a figure drawn wider than the column is shrunk, and its text with it
+  const shrunk_figures = [...article.querySelectorAll('.cell_output img, figure img')]
+    .filter(i => i.naturalWidth && i.clientWidth)
+    .map(i => ({alt: (i.getAttribute('alt') || '').slice(0, 40),
+                scale: i.clientWidth / (parseFloat(i.style.width) || i.naturalWidth)}))
+    .filter(f => f.scale < 0.9);
+  return {wide_equations, wide_code, tables_as_text, bad_alt, idle_tab_stops,
+          shrunk_figures};
 }"""
 
 
@@ -252,6 +259,9 @@ def test_page(site, browser, path, viewport):
             assert overflow <= 1, f"{path}: the page is {overflow}px wider than a phone screen"
         layout = page.evaluate(LAYOUT)
         if viewport == "desktop":
+            assert not layout["shrunk_figures"], (
+                f"{path}: figures wider than the column, so their text shrinks: "
+                f"{layout['shrunk_figures'][:3]}")
             assert not layout["wide_equations"], (
                 f"{path}: display equations wider than their box at 1280 px: "
                 f"{layout['wide_equations'][:3]}")
@@ -307,6 +317,15 @@ def test_search_page_finds_a_chapter(site, browser):
         assert not problems, problems
     finally:
         page.close()
+
+
+def test_notation_comes_before_chapter_one(site):
+    html, base = site
+    status, body = fetch(urljoin(base, PAGES[1]))
+    order = [m.group(1) for m in re.finditer(r'<a class="reference internal" href="[./]*'
+                                             r'(book/notation|notebooks/01_task_and_network)'
+                                             r'\.html"', body)]
+    assert order[:2] == ["book/notation", "notebooks/01_task_and_network"], order
 
 
 def test_index_redirects_to_the_introduction(site):

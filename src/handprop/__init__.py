@@ -16,6 +16,8 @@ The network of *Backpropagation by Hand*, one concept per module:
 - ``checks``: checkers a reader runs on their own answers to the exercises
 - ``inputs``: what every function checks of the labels and counts it is given
 - ``fast``: the same training, arranged for speed (``handprop.fast.train``)
+- ``conv``: convolution and pooling with their gradients (Part three)
+- ``convnet``: ``ConvNet``, the convolutional network, with the ``MLP``'s protocol
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -35,6 +37,18 @@ from .activations import (
     tanh_prime,
 )
 from .checks import AnswerError, check_derivative, check_gradient, compare
+from .conv import (
+    avg_pool2d,
+    avg_pool2d_gradient,
+    col2im,
+    conv2d,
+    conv2d_gradients,
+    conv_output_size,
+    im2col,
+    max_pool2d,
+    max_pool2d_gradient,
+)
+from .convnet import ConvNet
 from .gradcheck import max_relative_error, numerical_gradient, relative_error
 from .inputs import class_labels, whole_number
 from .losses import (
@@ -126,6 +140,16 @@ __all__ = [
     "MNISTChecksumError",
     "MNISTFormatError",
     "power_of_ten",
+    "conv_output_size",
+    "im2col",
+    "col2im",
+    "conv2d",
+    "conv2d_gradients",
+    "max_pool2d",
+    "max_pool2d_gradient",
+    "avg_pool2d",
+    "avg_pool2d_gradient",
+    "ConvNet",
     "fast",
     "plots",
 ]
