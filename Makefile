@@ -1,8 +1,8 @@
 # Backpropagation by Hand: the commands of the README.
 #   make test       unit tests, the browser test of the site, every chapter through nbval
 #   make test-unit  the unit tests of handprop alone (under 30 s)
-#   make book       the website, into _build/html (fresh, executes every chapter;
-#                   it copies the PDF beside the site when `make pdf` has built it)
+#   make book       the website, into _build/html (fresh, executes every chapter),
+#                   with the PDF edition beside it (built first when TeX is installed)
 #   make pdf        the PDF edition, into _build/latex (from the committed outputs)
 #   make lab        the chapters in JupyterLab
 #   make bench      timings against PyTorch and the floor, into benchmarks/results
@@ -48,15 +48,26 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not site"
 
-book: $(STAMP)
+# The PDF edition is rebuilt when a page, the configuration or the LaTeX set-up
+# changed; `make book` builds it first (when TeX Live is installed), so that the
+# site's links to it work on every build.
+PDF_FILE := _build/latex/$(PDF)
+PDF_SOURCES := _config.yml _toc.yml $(wildcard notebooks/*.ipynb book/*.md book/*.bib \
+               book/_ext/*.py book/latex/*) tools/build_pdf.py
+HAVE_TEX := $(shell command -v xelatex)
+
+$(PDF_FILE): $(STAMP) $(PDF_SOURCES)
+	$(BIN)/python tools/build_pdf.py
+
+book: $(STAMP) $(if $(HAVE_TEX),$(PDF_FILE))
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
-	@# the PDF edition, when `make pdf` has built it, goes beside the site
-	if [ -f _build/latex/$(PDF) ]; then cp _build/latex/$(PDF) _build/html/; fi
+	@# the PDF edition goes beside the site, where the pages link to it
+	if [ -f $(PDF_FILE) ]; then cp $(PDF_FILE) _build/html/; \
+	else echo "no PDF edition (TeX Live is not installed): its links will be dead"; fi
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
-pdf: $(STAMP)
-	$(BIN)/python tools/build_pdf.py
+pdf: $(PDF_FILE)
 	$(BIN)/python tools/check_pdf.py
 
 lab: $(STAMP)
