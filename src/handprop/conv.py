@@ -249,7 +249,10 @@ def max_pool2d_gradient(X, dY, size=2, stride=None):
     n, c, u, v = np.indices((N, C, H_out, W_out))
     rows, cols = s * u + first // k, s * v + first % k
     dX = np.zeros(X.shape, dtype=np.result_type(X.dtype, dY.dtype))
-    np.add.at(dX, (n, c, rows, cols), dY)
+    if s >= k:  # windows do not overlap: an entry gets at most one window's dY
+        dX[n, c, rows, cols] = dY
+    else:  # overlapping windows: an entry that is the maximum of several adds them
+        np.add.at(dX, (n, c, rows, cols), dY)
     return dX
 
 
