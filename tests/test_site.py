@@ -128,7 +128,8 @@ MATH_STATE = """() => {
       .filter(el => !el.querySelector('mjx-container') && /\\\\\\(|\\\\\\[|\\$\\$/.test(el.textContent))
       .map(el => el.textContent.slice(0, 80));
   const bodyRaw = [...document.querySelectorAll('article p, article li, article td')]
-      .filter(el => !el.closest('pre, code, .highlight') && /\\\\\\(|\\\\\\[/.test(el.textContent))
+      .filter(el => !el.closest('pre, code, .highlight') && (/\\\\\\(|\\\\\\[/.test(el.textContent)
+                    || /\\$[^$]*\\\\[a-zA-Z]+[^$]*\\$/.test(el.textContent)))
       .map(el => el.textContent.slice(0, 80));
   return {typeset: document.querySelectorAll('mjx-container').length,
           errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,

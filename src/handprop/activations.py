@@ -108,7 +108,7 @@ ACTIVATIONS = {
 
 
 def log_softmax(z):
-    """log softmax(z) along the last axis: z - max z - log sum_j e^{z_j - max z}.
+    """log softmax(z) along the last axis: z - max z - log sum_m e^{z_m - max z}.
 
     Subtracting the row maximum changes nothing mathematically (softmax is the
     same for z and z + c) but makes every exponent <= 0, so nothing overflows,
@@ -120,5 +120,5 @@ def log_softmax(z):
 
 
 def softmax(z):
-    """softmax(z)_k = e^{z_k} / sum_j e^{z_j} along the last axis, computed stably."""
+    """softmax(z)_k = e^{z_k} / sum_m e^{z_m} along the last axis, computed stably."""
     return np.exp(log_softmax(z))

@@ -17,7 +17,8 @@ def power_of_ten(x, digits=0):
     the mantissa; a mantissa that rounds to 1 is dropped (``"$10^{-8}$"``).
 
     For glue: ``glue(name, Markdown(hp.power_of_ten(x)), display=False)`` and
-    ``{glue:md}`name``` in the text.
+    ``{glue:md}`name:myst``` in the text (the ``:myst`` suffix makes MyST-NB parse
+    the math; without it the TeX shows as typed).
     """
     x = float(x)
     if x == 0 or not math.isfinite(x):
