@@ -81,7 +81,7 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-9, verbose=True):
 
 
 def check_derivative(
-    f, f_prime, low=-4.0, high=4.0, size=50, seed=0, h=1e-6, rtol=1e-5, name=None
+    f, f_prime, low=-4.0, high=4.0, size=50, seed=0, eps=1e-6, rtol=1e-5, name=None
 ):
     """Check an elementwise derivative ``f_prime`` against central differences of ``f``.
 
@@ -92,7 +92,7 @@ def check_derivative(
     z = np.random.default_rng(seed).uniform(low, high, size=size)
     label = name or getattr(f_prime, "__name__", "derivative")
     with np.errstate(all="ignore"):
-        numeric = (np.asarray(f(z + h)) - np.asarray(f(z - h))) / (2 * h)
+        numeric = (np.asarray(f(z + eps)) - np.asarray(f(z - eps))) / (2 * eps)
         answer = f_prime(z)
     numeric = np.broadcast_to(np.asarray(numeric, dtype=np.float64), z.shape)
     if not np.all(np.isfinite(numeric)):
@@ -133,7 +133,7 @@ def check_gradient(
     gradient,
     shapes,
     seed=0,
-    h=1e-6,
+    eps=1e-6,
     rtol=1e-5,
     scale=1.0,
     name="gradient",
@@ -142,7 +142,8 @@ def check_gradient(
 ):
     """Check ``gradient(*arrays)`` against central differences of ``loss(*arrays)``.
 
-    ``shapes`` lists the shape of each argument; the arguments are drawn with
+    ``eps`` is the step epsilon of the central differences, as everywhere in the
+    book.  ``shapes`` lists the shape of each argument; the arguments are drawn with
     ``seed`` from N(0, scale^2), or uniformly from [low, high] when both are
     given (for a loss defined only on part of the line).  ``gradient`` returns
     one array per argument (or a single array when there is one argument), each
@@ -172,12 +173,12 @@ def check_gradient(
         numeric = np.zeros(a.shape)
         for idx in np.ndindex(*a.shape):
             old = a[idx]
-            where = f"when entry {idx} of argument {k} moves by +-{h:g}"
-            a[idx] = old + h
+            where = f"when entry {idx} of argument {k} moves by +-{eps:g}"
+            a[idx] = old + eps
             up = _loss_value(loss, arrays, label, where)
-            a[idx] = old - h
+            a[idx] = old - eps
             down = _loss_value(loss, arrays, label, where)
             a[idx] = old
-            numeric[idx] = (up - down) / (2 * h)
+            numeric[idx] = (up - down) / (2 * eps)
         errors.append(compare(label, analytic[k], numeric, rtol=rtol, atol=1e-8))
     return max(errors)
