@@ -46,8 +46,11 @@ def init_layer(rng, n_in, n_out, init, dtype=np.float64):
     - "he": W ~ N(0, 2/n_in), b = 0, for ReLU layers (He et al., 2015).
     - "fan_in_uniform": W and b uniform on +-1/sqrt(n_in), PyTorch's default for
       ``nn.Linear``, for comparisons with networks trained there.
-    - "normal": W and b ~ N(0, 1), the scheme the blog post (002) reports made
-      learning fail.
+    - "normal": W and b ~ N(0, 1), Nielsen's initialisation, used by the course
+      project (003).  (The blog post (002) reports that N(0, 1) weights made
+      learning fail but does not say what its biases were; chapter 8 builds that
+      variant from "blog_post" by dropping the weights' factor sqrt(1/n_in) and
+      keeping its uniform biases, an assumption.)
     """
     if init == "xavier":
         bound = np.sqrt(6.0 / (n_in + n_out))

@@ -145,8 +145,11 @@ def plot_confusion(C, title="confusion matrix"):
     np.fill_diagonal(off, np.nan)
     im = ax.imshow(off, cmap="Reds")
     fig.colorbar(im, ax=ax, shrink=0.8, label="errors (off-diagonal counts)")
+    darkest = np.nanmax(off) if np.isfinite(off).any() else 0
     for i in range(k):
         for j in range(k):
+            # white on the darkest third of the red scale, black elsewhere
+            dark = i != j and darkest > 0 and C[i, j] > 2 * darkest / 3
             ax.text(
                 j,
                 i,
@@ -154,7 +157,7 @@ def plot_confusion(C, title="confusion matrix"):
                 ha="center",
                 va="center",
                 fontsize=FONT_SIZE - 1 if C.max() >= 1000 else FONT_SIZE,
-                color="black",
+                color="white" if dark else "black",
                 fontweight="bold" if i == j else "normal",
             )
     ax.set(
