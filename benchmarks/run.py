@@ -528,6 +528,17 @@ def markdown(results):
         f"{seconds('fast_s')} | floor: {seconds('floor_s')} | "
         f"{ratio('fast_over_floor')} | <= 1.5 |"
     )
+    targets = [
+        ("fast_over_floor", "`handprop.fast.train` / floor", 1.5),
+        ("fast_over_torch", "`handprop.fast.train` / PyTorch", 0.6),
+        ("core_over_torch", "`handprop.train` / PyTorch", 1.0),
+    ]
+    verdicts = [
+        f"{label} {t[key]['median']:.2f} "
+        f"({'met' if t[key]['median'] <= limit else 'not met'}, target <= {limit})"
+        for key, label, limit in targets
+        if key in t
+    ]
     lp = results["per_example_loop"]
     lines.append(
         f"| epoch, [784, 30, 10], batch 10 (median) | batched "
@@ -547,6 +558,7 @@ def markdown(results):
         f"| peak memory of that training run (RSS) | {r['peak_rss_mb']:.0f} MB | "
         f"| | < 1024 MB |"
     )
+    lines += ["", "Targets, by the medians: " + "; ".join(verdicts) + "."]
     p = results["step_profile"]
     lines += [
         "",
