@@ -61,7 +61,9 @@ $(PDF_FILE): $(STAMP) $(PDF_SOURCES)
 
 book: $(STAMP) $(if $(HAVE_TEX),$(PDF_FILE))
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	@# one BLAS thread, as in `make test`: the chapters' arithmetic, and so every
+	@# asserted result, is then the one nbval verified on this machine
+	OPENBLAS_NUM_THREADS=1 $(BIN)/jupyter-book build . --all -W -n --keep-going
 	@# the PDF edition goes beside the site, where the pages link to it
 	if [ -f $(PDF_FILE) ]; then cp $(PDF_FILE) _build/html/; \
 	else echo "no PDF edition (TeX Live is not installed): its links will be dead"; fi
