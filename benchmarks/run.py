@@ -4,7 +4,7 @@
     python benchmarks/run.py --smoke --out DIR   (tiny random data, one repetition:
                                                   the test suite runs this)
 
-Four parts:
+Five parts:
 
 1. Epoch time: the 784-256-10 sigmoid/softmax network, float32, the same initial
    weights, the same order of mini-batches of 64 and the same learning rate, trained
@@ -21,6 +21,12 @@ Four parts:
 3. Time to 98%: wall time of handprop's training until the test accuracy reaches
    98.0%, with the peak memory (resident set) of that run, in a fresh process.
 4. Where a core handprop step spends its time: each part of one step, alone.
+5. The convolutional network of Part three (``handprop.ConvNet()``: two blocks of
+   20 and 40 kernels of 5 x 5, ReLU and 2 x 2 max pooling, then 100 ReLU units and
+   softmax), one epoch of plain SGD
+   by ``handprop.train`` against the same network, weights and batches in PyTorch,
+   and against its floor: the patch products and dense products of every step,
+   alone.  Both must end at the same weights.
 
 Threads: every BLAS library loaded (NumPy's OpenBLAS, and PyTorch's) and PyTorch's
 own pool are limited to ``--threads`` (default 1) for the whole run, through
@@ -435,6 +441,129 @@ def bench_step_profile(X, y, repeats=300):
     }
 
 
+# --- 5. the convolutional network of Part three against PyTorch ------------------
+
+CONV_LR = 0.05  # plain SGD, the same for both
+
+
+def torch_convnet_epoch(torch, init_params, X, y, order, lr, batch_size):
+    """One epoch of the same ConvNet in PyTorch: conv2d, relu and max_pool2d for
+    each block, two dense layers, cross-entropy, autograd, plain SGD under
+    no_grad."""
+    F = torch.nn.functional
+    params = [
+        torch.tensor(a).clone().requires_grad_(True)
+        for W, b in init_params
+        for a in (W, b)
+    ]
+    *kernels, W_d, b_d, W_o, b_o = params
+    blocks = list(zip(kernels[::2], kernels[1::2]))
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+    order_t = torch.from_numpy(order)
+    start = time.perf_counter()
+    for i in range(0, len(X), batch_size):
+        idx = order_t[i : i + batch_size]
+        M = X_t[idx]
+        for K, c in blocks:
+            M = F.max_pool2d(F.relu(F.conv2d(M, K, c)), 2)
+        logits = F.relu(M.flatten(1) @ W_d + b_d) @ W_o + b_o
+        loss = F.cross_entropy(logits, y_t[idx])
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+    seconds = time.perf_counter() - start
+    return seconds, [p.detach().numpy() for p in params]
+
+
+def handprop_convnet_epoch(init_params, X, y, seed, lr, batch_size):
+    net = hp.ConvNet()
+    net.params = [(W.copy(), b.copy()) for W, b in init_params]
+    history = hp.train(net, X, y, epochs=1, batch_size=batch_size, lr=lr, seed=seed,
+                       evaluate_train=False, verbose=False)
+    return history.train_seconds, [a for W, b in net.params for a in (W, b)]
+
+
+def convnet_floor_epoch(init_params, X, batch_size):
+    """The matrix products of every step of an epoch and nothing else, on one
+    batch's arrays: for each block the patch products (forward K P^T, backward
+    dZ P, and dZ^T K for the input gradient of every block but the first), then the
+    dense layers' three products each."""
+    net = hp.ConvNet()
+    net.params = init_params
+    f = net.forward_cache(X[:batch_size])
+    products = []
+    for l, (block, (K, _)) in enumerate(zip(f["blocks"], init_params)):
+        K_mat, P = K.reshape(len(K), -1), block["P"]
+        Z_mat = block["Z"].transpose(1, 0, 2, 3).reshape(len(K), -1)  # a row per o
+        products += [(K_mat, P.T), (Z_mat, P)]
+        if l > 0:
+            products.append((Z_mat.T, K_mat))
+    (W_d, _), (W_o, _) = init_params[-2:]
+    for A, W, Z in ((f["h"], W_d, f["Z_d"]), (f["A_d"], W_o, f["Z_o"])):
+        products += [(A, W), (A.T, Z), (Z, W.T)]
+    start = time.perf_counter()
+    for _ in range(0, len(X), batch_size):
+        for left, right in products:
+            left @ right
+    return time.perf_counter() - start
+
+
+def bench_convnet(X, y, repeats, torch):
+    """ConvNet() against the same network in PyTorch and against its floor, one
+    epoch each, interleaved; both must end at the same weights."""
+    X = X.reshape(-1, 1, 28, 28)
+    runs = {
+        "floor": lambda init, order, seed: (convnet_floor_epoch(init, X, BATCH), None),
+        "core": lambda init, order, seed: handprop_convnet_epoch(
+            init, X, y, seed, CONV_LR, BATCH
+        ),
+    }
+    if torch is not None:
+        runs["torch"] = lambda init, order, seed: torch_convnet_epoch(
+            torch, init, X, y, order, CONV_LR, BATCH
+        )
+    names = list(runs)
+    warm = min(WARMUP_ROWS // 4, len(X))
+    for name in names:  # untimed: first calls, caches, pools
+        runs[name](hp.ConvNet(seed=0).params, np.arange(warm), 0)
+    rows = []
+    for rep in range(repeats):
+        init = hp.ConvNet(seed=rep).params
+        order = np.random.default_rng(rep).permutation(len(X))  # hp.train's order
+        turn = names[rep % len(names) :] + names[: rep % len(names)]
+        row, params = {"order": turn}, {}
+        for name in turn:
+            time.sleep(PAUSE)
+            row[f"{name}_s"], params[name] = runs[name](init, order, rep)
+        if "torch" in params:
+            diff = max(
+                hp.relative_error(a, b) for a, b in zip(params["core"], params["torch"])
+            )
+            if diff > 1e-2:
+                raise RuntimeError(
+                    f"ConvNet and PyTorch diverged: parameters differ by {diff:.1e}; "
+                    "the comparison is not of the same work"
+                )
+            row["core_over_torch"] = row["core_s"] / row["torch_s"]
+        row["core_over_floor"] = row["core_s"] / row["floor_s"]
+        rows.append(row)
+        print(
+            f"  rep {rep} ({', '.join(turn)}): "
+            + ", ".join(f"{k} {v:.3f}" for k, v in row.items() if k != "order"),
+            flush=True,
+        )
+    result = {"repeats": rows}
+    for key in rows[0]:
+        if key != "order":
+            result[key] = summary([r[key] for r in rows])
+    if torch is None:
+        result["skipped"] = "PyTorch is not installed (make torch)"
+    return result
+
+
 # --- report ------------------------------------------------------------------------
 
 
@@ -558,6 +687,40 @@ def markdown(results):
         f"| peak memory of that training run (RSS) | {r['peak_rss_mb']:.0f} MB | "
         f"| | < 1024 MB |"
     )
+    c = results["convnet"]
+    cnn = ("epoch, ConvNet() (20 and 40 kernels 5x5, each with 2x2 max pooling, "
+           "100, 10), batch 64, float32")
+
+    def c_seconds(key):
+        return (
+            f"{c[key]['median']:.2f} s (min {c[key]['min']:.2f}, "
+            f"max {c[key]['max']:.2f})"
+        )
+
+    def c_ratio(key):
+        return (
+            f"**{c[key]['median']:.2f}** (min {c[key]['min']:.2f}, "
+            f"max {c[key]['max']:.2f})"
+        )
+
+    if "skipped" in c:
+        lines.append(f"| {cnn}: PyTorch | | {c['skipped']} | | |")
+    else:
+        lines.append(
+            f"| {cnn}: `handprop.train` | {c_seconds('core_s')} | PyTorch "
+            f"{t.get('torch_version', '')}: {c_seconds('torch_s')} | "
+            f"{c_ratio('core_over_torch')} | <= 1.5 |"
+        )
+        verdicts.append(
+            f"ConvNet / PyTorch {c['core_over_torch']['median']:.2f} "
+            f"({'met' if c['core_over_torch']['median'] <= 1.5 else 'not met'}, "
+            "target <= 1.5)"
+        )
+    lines.append(
+        f"| {cnn}: `handprop.train` against its floor (the patch and dense "
+        f"products) | {c_seconds('core_s')} | floor: {c_seconds('floor_s')} | "
+        f"{c_ratio('core_over_floor')} | |"
+    )
     lines += ["", "Targets, by the medians: " + "; ".join(verdicts) + "."]
     p = results["step_profile"]
     lines += [
@@ -634,6 +797,9 @@ def main(argv=None):
         results["time_to_98"] = bench_time_to_98(args.threads, settings98, data98)
         print("4. where a handprop step spends its time", flush=True)
         results["step_profile"] = bench_step_profile(X, y, 3 if args.smoke else 300)
+        print("5. one epoch of the ConvNet: the floor, handprop.train, PyTorch",
+              flush=True)
+        results["convnet"] = bench_convnet(X, y, repeats, torch)
     args.out.mkdir(parents=True, exist_ok=True)
     table = markdown(results)
     for name, text in (

@@ -151,21 +151,26 @@ def test_pooling_gradients_against_central_differences(size, stride):
         assert hp.relative_error(got, numeric(L, X)) < 1e-8, pool.__name__
 
 
-def small_convnet(seed=0):
-    """Unequal sizes everywhere: 3 kernels of 3 x 3 on 1 x 8 x 10 images, 5 hidden
-    units, 4 classes; random biases keep ReLU's inputs off their kink at 0."""
-    net = hp.ConvNet(channels=3, kernel_size=3, n_hidden=5, image_shape=(1, 8, 10),
+def small_convnet(seed=0, channels=3):
+    """Unequal sizes everywhere: 3 kernels of 3 x 3 on 2 x 8 x 10 images (or two
+    blocks of 3 and 2 kernels on 2 x 14 x 16), 5 hidden units, 4 classes; random
+    biases keep ReLU's inputs off their kink at 0."""
+    image = (2, 8, 10) if np.ndim(channels) == 0 else (2, 14, 16)
+    net = hp.ConvNet(channels=channels, kernel_size=3, n_hidden=5, image_shape=image,
                      num_classes=4, seed=seed, dtype=np.float64)
     rng = np.random.default_rng(seed + 10)
     net.params = [(W, rng.normal(0, 0.3, size=b.shape)) for W, b in net.params]
-    X = rng.normal(size=(3, 1, 8, 10))
+    X = rng.normal(size=(3, *image))
     y = np.array([0, 3, 1])
     return net, X, y
 
 
-def test_convnet_gradients_against_central_differences():
-    net, X, y = small_convnet()
-    assert [W.shape for W, _ in net.params] == [(3, 1, 3, 3), (3 * 3 * 4, 5), (5, 4)]
+@pytest.mark.parametrize("channels", [3, (3, 2)])
+def test_convnet_gradients_against_central_differences(channels):
+    net, X, y = small_convnet(channels=channels)
+    expected = ([(3, 2, 3, 3), (3 * 3 * 4, 5), (5, 4)] if channels == 3 else
+                [(3, 2, 3, 3), (2, 3, 3, 3), (2 * 2 * 2, 5), (5, 4)])
+    assert [W.shape for W, _ in net.params] == expected
     assert hp.max_relative_error(net, X, y) < 1e-7
 
 
@@ -174,7 +179,7 @@ def test_convnet_gradient_check_catches_a_wrong_pooling_gradient(monkeypatch):
     network still trains, and the check still sees the bug."""
     import handprop.convnet as convnet
 
-    def first_entry(X, dY, size=2, stride=None):
+    def first_entry(X, dY, size=2, stride=None, Y=None):
         dX = np.zeros_like(X)
         dX[:, :, ::size, ::size][:, :, :dY.shape[2], :dY.shape[3]] = dY
         return dX
@@ -198,8 +203,8 @@ def test_convnet_trains_with_the_books_loop_and_evaluates():
 def test_the_default_convnet_is_the_chapters_network():
     net = hp.ConvNet()
     shapes = [(W.shape, b.shape) for W, b in net.params]
-    assert shapes == [((20, 1, 5, 5), (20,)), ((20 * 12 * 12, 100), (100,)),
-                      ((100, 10), (10,))]
+    assert shapes == [((20, 1, 5, 5), (20,)), ((40, 20, 5, 5), (40,)),
+                      ((40 * 4 * 4, 100), (100,)), ((100, 10), (10,))]
     assert net.dtype == np.float32
     np.testing.assert_array_equal(net.params[0][0], hp.ConvNet().params[0][0])  # seeded
     X = np.zeros((2, 1, 28, 28), dtype=np.float32)
@@ -226,3 +231,26 @@ def test_the_default_convnet_is_the_chapters_network():
 def test_bad_input_is_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("shape, kernel, stride, padding", CASES[:3])
+def test_kept_patches_and_pooled_maps_give_the_same_results(shape, kernel, stride,
+                                                            padding):
+    """A network passes the forward pass's im2col(X) and max_pool2d(X) back in; the
+    results must be those computed from X alone, and a wrong shape is refused."""
+    X, W, b = case_arrays(shape, kernel)
+    P = hp.im2col(X, kernel[1:], stride, padding)
+    Z = hp.conv2d(X, W, b, stride, padding)
+    np.testing.assert_array_equal(hp.conv2d(X, W, b, stride, padding, patches=P), Z)
+    dZ = np.random.default_rng(1).normal(size=Z.shape)
+    for kept, fresh in zip(hp.conv2d_gradients(X, W, dZ, stride, padding, patches=P),
+                           hp.conv2d_gradients(X, W, dZ, stride, padding)):
+        np.testing.assert_array_equal(kept, fresh)
+    with pytest.raises(ValueError, match="patches must be im2col"):
+        hp.conv2d(X, W, b, stride, padding, patches=P[1:])
+    Y = hp.max_pool2d(X, 2, 1)
+    dY = np.random.default_rng(2).normal(size=Y.shape)
+    np.testing.assert_array_equal(hp.max_pool2d_gradient(X, dY, 2, 1, Y=Y),
+                                  hp.max_pool2d_gradient(X, dY, 2, 1))
+    with pytest.raises(ValueError, match="shape of the pooled output"):
+        hp.max_pool2d_gradient(X, dY, 2, 1, Y=Y[..., :-1])

@@ -55,17 +55,23 @@ def test_max_pool_ties_go_where_pytorch_sends_them():
                                   tX.grad.numpy())
 
 
-def test_convnet_loss_and_gradients_match_autograd():
-    net, X, y = small_convnet(seed=2)
+@pytest.mark.parametrize("channels", [3, (3, 2)])
+def test_convnet_loss_and_gradients_match_autograd(channels):
+    """One block, and two (where dL/dM of the first block's maps flows through the
+    second convolution's input gradient)."""
+    net, X, y = small_convnet(seed=2, channels=channels)
     loss, grads = net.loss_and_gradients(X, y)
-    (W1, b1), (W2, b2), (W3, b3) = (tuple(torch.tensor(a, requires_grad=True) for a in p)
-                                    for p in net.params)
-    A1 = torch.relu(F.conv2d(torch.tensor(X), W1, b1))
-    h = F.max_pool2d(A1, 2).reshape(len(X), -1)
-    logits = torch.relu(h @ W2 + b2) @ W3 + b3
+    t_params = [tuple(torch.tensor(a, requires_grad=True) for a in p)
+                for p in net.params]
+    *kernels, (W_d, b_d), (W_o, b_o) = t_params
+    M = torch.tensor(X)
+    for K, c in kernels:
+        M = F.max_pool2d(torch.relu(F.conv2d(M, K, c)), 2)
+    logits = torch.relu(M.reshape(len(X), -1) @ W_d + b_d) @ W_o + b_o
     t_loss = F.cross_entropy(logits, torch.tensor(y))
     t_loss.backward()
     assert loss == pytest.approx(t_loss.item(), rel=1e-12)
-    for (gW, gb), (tW, tb) in zip(grads, ((W1, b1), (W2, b2), (W3, b3))):
+    assert len(grads) == len(t_params)
+    for (gW, gb), (tW, tb) in zip(grads, t_params):
         assert hp.relative_error(gW, tW.grad.numpy()) < 1e-11
         assert hp.relative_error(gb, tb.grad.numpy()) < 1e-11

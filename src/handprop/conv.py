@@ -13,13 +13,14 @@ for u = 0..H_out-1, v = 0..W_out-1, H_out = floor((H + 2p - kH) / s) + 1 (the sa
 for the width).  Rows and columns that no window reaches when s does not divide
 H + 2p - kH take part in nothing, so their gradient is 0.
 
-Every window, flattened, is one row of the patch matrix (``im2col``); the layer is
-then one matrix product, and its gradients are (the book derives them entry by
-entry):
+Every window, flattened, is one row of the patch matrix P = ``im2col(X)``; with
+W_mat the kernels as C_out rows, the layer is one matrix product, Z_mat = W_mat P^T
++ b (one row per kernel o, one column per window (n, u, v)), and its gradients are
+(the book derives them entry by entry), with dZ_mat = dL/dZ_mat:
 
-    dL/db[o]          = sum_{n, u, v} dZ[n, o, u, v]
-    dL/dW             = dZ_mat^T  P          (P = im2col(X), dZ_mat one row per window)
-    dL/dX             = col2im(dZ_mat W_mat)  (W_mat = W as C_out rows)
+    dL/db[o]          = sum_{n, u, v} dZ[n, o, u, v]    (the row sums of dZ_mat)
+    dL/dW             = dZ_mat P
+    dL/dX             = col2im(dZ_mat^T W_mat)
 
 ``col2im`` adds every row back into the window it came from: it is the adjoint
 (the transpose) of ``im2col``, not its inverse, because overlapping windows share
@@ -158,29 +159,30 @@ def _kernel(X, W, b=None):
     return W
 
 
-def conv2d(X, W, b, stride=1, padding=0):
+def conv2d(X, W, b, stride=1, padding=0, patches=None):
     """Z = X * W + b, the cross-correlation of the frameworks: (N, C_out, H_out, W_out).
 
     Z[n, o, u, v] = b[o] + sum_{c, i, j} W[o, c, i, j] X_pad[n, c, s u + i, s v + j],
-    computed as one matrix product of the patches with the kernels.
+    computed as one matrix product of the kernels with the patches.  ``patches`` is
+    ``im2col(X, ...)`` when the caller already has it (a network keeps it for dL/dW).
     """
     X = _images(X)
     W = _kernel(X, W, b)
     C_out, _, kH, kW = W.shape
     _, _, _, (H_out, W_out) = _geometry(X.shape, (kH, kW), stride, padding)
-    P = im2col(X, (kH, kW), stride, padding)
-    Z = P @ W.reshape(C_out, -1).T + b  # one row per window, one column per o
-    return Z.reshape(len(X), H_out, W_out, C_out).transpose(0, 3, 1, 2)
+    P = _patches(X, (kH, kW), stride, padding, patches)  # one row per window
+    Z = W.reshape(C_out, -1) @ P.T + np.reshape(b, (C_out, 1))  # one row per kernel o
+    return Z.reshape(C_out, len(X), H_out, W_out).transpose(1, 0, 2, 3)
 
 
-def conv2d_gradients(X, W, dZ, stride=1, padding=0, input_gradient=True):
+def conv2d_gradients(X, W, dZ, stride=1, padding=0, input_gradient=True, patches=None):
     """(dL/dX, dL/dW, dL/db) of a convolution, given dZ = dL/dZ.
 
     dL/db[o] sums dZ over examples and positions; dL/dW[o, c, i, j] sums
     dZ[n, o, u, v] X_pad[n, c, s u + i, s v + j]; dL/dX scatters dZ back through the
     kernel (``col2im``), a full convolution of dZ with the flipped kernel when s = 1.
     With ``input_gradient=False`` dL/dX is not computed (None): the first layer of a
-    network needs no gradient for its data.
+    network needs no gradient for its data.  ``patches`` as in ``conv2d``.
     """
     X = _images(X)
     W = _kernel(X, W)
@@ -192,17 +194,33 @@ def conv2d_gradients(X, W, dZ, stride=1, padding=0, input_gradient=True):
             f"dZ must have the shape of Z, {(len(X), C_out, H_out, W_out)}, got "
             f"{dZ.shape}"
         )
-    dZ_mat = dZ.transpose(0, 2, 3, 1).reshape(-1, C_out)  # one row per window
-    P = im2col(X, (kH, kW), stride, padding)
-    db = dZ.sum(axis=(0, 2, 3))
-    dW = (dZ_mat.T @ P).reshape(W.shape)
+    dZ_mat = dZ.transpose(1, 0, 2, 3).reshape(C_out, -1)  # one row per kernel o
+    P = _patches(X, (kH, kW), stride, padding, patches)  # one row per window
+    db = dZ_mat.sum(axis=1)
+    dW = (dZ_mat @ P).reshape(W.shape)
     dX = None
     if input_gradient:
-        dX = col2im(dZ_mat @ W.reshape(C_out, -1), X.shape, (kH, kW), stride, padding)
+        dX = col2im(dZ_mat.T @ W.reshape(C_out, -1), X.shape, (kH, kW), stride, padding)
     return dX, dW, db
 
 
-def _pool_windows(X, size, stride):
+def _patches(X, kernel_size, stride, padding, patches):
+    """im2col(X), or the caller's copy of it after a check of its shape."""
+    if patches is None:
+        return im2col(X, kernel_size, stride, padding)
+    kH, kW = kernel_size
+    _, _, _, (H_out, W_out) = _geometry(X.shape, kernel_size, stride, padding)
+    expected = (len(X) * H_out * W_out, X.shape[1] * kH * kW)
+    if np.shape(patches) != expected:
+        raise ValueError(
+            f"patches must be im2col(X, {kernel_size}, {stride}, {padding}), of shape "
+            f"{expected}, got {np.shape(patches)}"
+        )
+    return patches
+
+
+def _pool_geometry(X, size, stride):
+    """X as images, the window side k, the stride s, the output size (H_out, W_out)."""
     X = _images(X)
     k = whole_number("size", size)
     s = k if stride is None else whole_number("stride", stride)
@@ -212,65 +230,77 @@ def _pool_windows(X, size, stride):
             f"a pooling window of {k} x {k} does not fit an input of {H} x {W}: use "
             f"a window of at most {min(H, W)}"
         )
-    H_out, W_out = (H - k) // s + 1, (W - k) // s + 1
-    windows = sliding_window_view(X, (k, k), axis=(2, 3))[
-        :, :, : s * (H_out - 1) + 1 : s, : s * (W_out - 1) + 1 : s
-    ]  # (N, C, H_out, W_out, k, k)
-    return X, windows, k, s
+    return X, k, s, ((H - k) // s + 1, (W - k) // s + 1)
 
 
-def _check_dY(dY, windows):
-    dY = np.asarray(dY)
-    if dY.shape != windows.shape[:4]:
+def _window_entry(i, j, s, out_shape):
+    """The index of entry (i, j) of every window at once: X[..., s u + i, s v + j]
+    for all u, v, an (N, C, H_out, W_out) view of X."""
+    H_out, W_out = out_shape
+    rows = slice(i, i + s * (H_out - 1) + 1, s)
+    cols = slice(j, j + s * (W_out - 1) + 1, s)
+    return (..., rows, cols)
+
+
+def _check_dY(dY, X, out_shape):
+    dY, expected = np.asarray(dY), (*X.shape[:2], *out_shape)
+    if dY.shape != expected:
         raise ValueError(
-            f"dY must have the shape of the pooled output, {windows.shape[:4]}, got "
-            f"{dY.shape}"
+            f"dY must have the shape of the pooled output, {expected}, got {dY.shape}"
         )
     return dY
 
 
 def max_pool2d(X, size=2, stride=None):
-    """The largest entry of every size x size window; stride defaults to size."""
-    _, windows, _, _ = _pool_windows(X, size, stride)
-    return windows.max(axis=(4, 5))
+    """The largest entry of every size x size window; stride defaults to size.
+
+    Y[n, c, u, v] = max_{i, j} X[n, c, s u + i, s v + j], taken as the running maximum
+    over the k^2 window entries (i, j), each an array over all windows at once.
+    """
+    X, k, s, out = _pool_geometry(X, size, stride)
+    Y = X[_window_entry(0, 0, s, out)]
+    for i in range(k):
+        for j in range(k):
+            Y = np.maximum(Y, X[_window_entry(i, j, s, out)])
+    return Y
 
 
-def max_pool2d_gradient(X, dY, size=2, stride=None):
+def max_pool2d_gradient(X, dY, size=2, stride=None, Y=None):
     """dL/dX of max pooling: each window's dY goes to the entry that was its maximum.
 
     Ties: the first maximum in reading order (row by row) takes it all, as PyTorch
     does; any split summing to dY is as valid a subgradient.  Where windows overlap
-    (stride < size), contributions add; entries of no window get 0.
+    (stride < size), contributions add; entries of no window get 0.  ``Y`` is
+    ``max_pool2d(X, size, stride)`` when the caller kept it from the forward pass.
     """
-    X, windows, k, s = _pool_windows(X, size, stride)
-    dY = _check_dY(dY, windows)
-    N, C, H_out, W_out = dY.shape
-    first = windows.reshape(N, C, H_out, W_out, k * k).argmax(axis=-1)
-    n, c, u, v = np.indices((N, C, H_out, W_out))
-    rows, cols = s * u + first // k, s * v + first % k
+    X, k, s, out = _pool_geometry(X, size, stride)
+    dY = _check_dY(dY, X, out)
+    Y = max_pool2d(X, k, s) if Y is None else _check_dY(Y, X, out)
     dX = np.zeros(X.shape, dtype=np.result_type(X.dtype, dY.dtype))
-    if s >= k:  # windows do not overlap: an entry gets at most one window's dY
-        dX[n, c, rows, cols] = dY
-    else:  # overlapping windows: an entry that is the maximum of several adds them
-        np.add.at(dX, (n, c, rows, cols), dY)
+    unclaimed = np.ones(dY.shape, dtype=bool)  # windows whose maximum is not yet found
+    for i in range(k):  # entries in reading order, so the first maximum claims dY
+        for j in range(k):
+            entry = _window_entry(i, j, s, out)
+            first_max = unclaimed & (X[entry] == Y)
+            dX[entry] += np.where(first_max, dY, 0)  # overlapping windows add
+            unclaimed &= ~first_max
     return dX
 
 
 def avg_pool2d(X, size=2, stride=None):
     """The mean of every size x size window; stride defaults to size."""
-    _, windows, _, _ = _pool_windows(X, size, stride)
-    return windows.mean(axis=(4, 5))
+    X, k, s, out = _pool_geometry(X, size, stride)
+    total = sum(X[_window_entry(i, j, s, out)] for i in range(k) for j in range(k))
+    return total / (k * k)
 
 
 def avg_pool2d_gradient(X, dY, size=2, stride=None):
     """dL/dX of average pooling: each window's dY shared equally, dY / size^2, by its
     size^2 entries (adding where windows overlap)."""
-    X, windows, k, s = _pool_windows(X, size, stride)
-    dY = _check_dY(dY, windows)
-    H_out, W_out = dY.shape[2:]
+    X, k, s, out = _pool_geometry(X, size, stride)
+    dY = _check_dY(dY, X, out)
     dX = np.zeros(X.shape, dtype=np.result_type(X.dtype, dY.dtype))
-    share = dY / (k * k)
     for i in range(k):
         for j in range(k):
-            dX[:, :, i : i + s * H_out : s, j : j + s * W_out : s] += share
+            dX[_window_entry(i, j, s, out)] += dY / (k * k)
     return dX

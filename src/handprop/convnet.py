@@ -1,32 +1,40 @@
 """A convolutional network for MNIST, and its hand-derived backward pass.
 
-The network of Part three, in the spirit of Nielsen's chapter 6 and LeNet: one
-convolution, ReLU, max pooling, a dense hidden layer with ReLU, and the softmax
-output with the mean cross-entropy of the rest of the book,
+The network of Part three, in the spirit of Nielsen's chapter 6 and LeNet-5: blocks
+of a convolution, ReLU and 2 x 2 max pooling, then a dense hidden layer with ReLU,
+and the softmax output with the mean cross-entropy of the rest of the book.  Block
+l = 1..B turns the maps M0 = X into M_l:
 
-    Z1 = conv(X, W1) + b1         (N, C1, 24, 24)     kernels 5 x 5, stride 1
-    A1 = relu(Z1)
-    P  = maxpool(A1)              (N, C1, 12, 12)     windows 2 x 2, stride 2
-    h  = flatten(P)               (N, C1 * 144)
-    Z2 = h W2 + b2,  A2 = relu(Z2)                   (N, n_hidden)
-    Z3 = A2 W3 + b3                                  (N, 10), the logits
+    Z_l = conv(M_{l-1}, K_l) + c_l      kernels k x k, stride 1, no padding
+    A_l = relu(Z_l)
+    M_l = maxpool(A_l)                  windows 2 x 2, stride 2
+
+then, with h = flatten(M_B), one row per image,
+
+    Z_d = h W_d + b_d,  A_d = relu(Z_d)          (N, n_hidden)
+    Z_o = A_d W_o + b_o                          (N, 10), the logits
 
 and backward, each line the derivation's (the chapters derive them entry by entry):
 
-    dZ3 = (Y_hat - Y) / N                                   (bp1)
-    dW3 = A2^T dZ3,  db3 = column sums of dZ3               (bp4), (bp3)
-    dZ2 = (dZ3 W3^T) * relu'(Z2)                            (bp2)
-    dW2 = h^T dZ2,   db2 = column sums of dZ2
-    dP  = unflatten(dZ2 W2^T)                               (bp2, no activation)
-    dA1 = maxpool_gradient(A1, dP)        the window's maximum takes it all
-    dZ1 = dA1 * relu'(Z1)
-    dW1, db1 = conv2d_gradients(X, W1, dZ1)                 (no dX: X is the data)
+    dZ_o = (Y_hat - Y) / N                                   (bp1)
+    dW_o = A_d^T dZ_o,  db_o = column sums of dZ_o           (bp4), (bp3)
+    dZ_d = (dZ_o W_o^T) * relu'(Z_d)                         (bp2)
+    dW_d = h^T dZ_d,    db_d = column sums of dZ_d
+    dM_B = unflatten(dZ_d W_d^T)                             (bp2, no activation)
+    for l = B..1:
+        dA_l = maxpool_gradient(A_l, dM_l)     each window's maximum takes it all
+        dZ_l = dA_l * relu'(Z_l)
+        dM_{l-1}, dK_l, dc_l = conv2d_gradients(M_{l-1}, K_l, dZ_l)
+                                               (no dM_0: it would be dL/dX, the data)
 
-``ConvNet`` keeps the protocol of ``MLP`` (``params``, ``loss_and_gradients``,
-``loss``, ``logits``, ``predict``, ``check_inputs``, ``check_labels``, ``dtype``,
-``loss_function``), so ``handprop.train``, ``handprop.evaluate`` and the gradient
-checkers work on it unchanged.  ``params`` is ``[(W1, b1), (W2, b2), (W3, b3)]``
-with the kernel W1 of shape (C1, 1, 5, 5) as PyTorch stores it.
+``ConvNet()`` is the chapter's network: two blocks of 20 and 40 kernels of 5 x 5
+(28 x 28 -> 24 -> 12 -> 8 -> 4), 100 hidden units, 10 classes, as in Nielsen's
+chapter 6.  ``ConvNet`` keeps the protocol of ``MLP`` (``params``,
+``loss_and_gradients``, ``loss``, ``logits``, ``predict``, ``check_inputs``,
+``check_labels``, ``dtype``, ``loss_function``), so ``handprop.train``,
+``handprop.evaluate`` and the gradient checkers work on it unchanged.  ``params`` is
+``[(K_1, c_1), ..., (K_B, c_B), (W_d, b_d), (W_o, b_o)]``, each kernel of shape
+(C_out, C_in, k, k) as PyTorch stores it.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import relu, relu_prime
-from .conv import conv2d, conv2d_gradients, conv_output_size, max_pool2d
+from .conv import conv2d, conv2d_gradients, conv_output_size, im2col, max_pool2d
 from .conv import max_pool2d_gradient
 from .inputs import class_labels, whole_number
 from .losses import LOSSES
@@ -43,25 +51,24 @@ __all__ = ["ConvNet"]
 
 
 class ConvNet:
-    """Convolution (C1 kernels of k x k), ReLU, 2 x 2 max pooling, a dense ReLU layer
-    of ``n_hidden`` units, and softmax over ``num_classes``.
-
-    ``ConvNet()`` is the chapter's MNIST network: 20 kernels of 5 x 5 and 100 hidden
-    units, He initialisation (weights N(0, 2 / fan_in), biases 0), seeded.
+    """Blocks of convolution (k x k kernels), ReLU and 2 x 2 max pooling, a dense
+    ReLU layer of ``n_hidden`` units, and softmax over ``num_classes``.
 
     Parameters
     ----------
-    channels : int
-        C1, the number of kernels (output channels of the convolution).
+    channels : int or sequence of ints
+        The number of kernels of each block, one block per entry (an int is one
+        block).  The chapter's network has (20, 40).
     kernel_size : int
-        k, the side of each kernel.
+        k, the side of every kernel.
     n_hidden : int
         Units of the dense hidden layer.
     image_shape : (C, H, W)
         The shape of one input image; MNIST is (1, 28, 28).
     num_classes : int
     seed : int
-        Seed of the ``np.random.default_rng`` that draws the initial weights.
+        Seed of the ``np.random.default_rng`` that draws the initial weights: He
+        initialisation, weights N(0, 2 / fan_in), biases 0.
     dtype : numpy float type
         float64 for gradient checks, float32 for training.
     """
@@ -70,7 +77,7 @@ class ConvNet:
 
     def __init__(
         self,
-        channels=20,
+        channels=(20, 40),
         kernel_size=5,
         n_hidden=100,
         image_shape=(1, 28, 28),
@@ -78,41 +85,44 @@ class ConvNet:
         seed=0,
         dtype=np.float32,
     ):
-        C, H, W = (whole_number("image_shape", s) for s in image_shape)
-        self.channels = whole_number("channels", channels)
-        self.kernel_size = whole_number("kernel_size", kernel_size)
+        if isinstance(channels, (int, np.integer)):
+            channels = (channels,)
+        self.channels = tuple(whole_number("channels", c) for c in channels)
+        if not self.channels:
+            raise ValueError("channels must name at least one block, e.g. (20, 40)")
+        self.kernel_size = k = whole_number("kernel_size", kernel_size)
         self.n_hidden = whole_number("n_hidden", n_hidden)
         self.num_classes = whole_number("num_classes", num_classes)
-        self.image_shape = (C, H, W)
+        self.image_shape = tuple(whole_number("image_shape", s) for s in image_shape)
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating type, got {self.dtype}")
-        k = self.kernel_size
-        conv_h, conv_w = conv_output_size(H, k), conv_output_size(W, k)
-        if min(conv_h, conv_w) < self.pool:
-            raise ValueError(
-                f"a {k} x {k} convolution of a {H} x {W} image leaves {conv_h} x "
-                f"{conv_w}, too small for 2 x 2 pooling: use a smaller kernel"
-            )
-        self.pooled_shape = (self.channels, conv_h // self.pool, conv_w // self.pool)
-        n_flat = int(np.prod(self.pooled_shape))
-        self.loss_function = LOSSES["cross_entropy"]
         rng = np.random.default_rng(seed)
 
         def he(shape, fan_in):
             return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape).astype(self.dtype)
 
-        self.params = [
-            (
-                he((self.channels, C, k, k), C * k * k),
-                np.zeros(self.channels, self.dtype),
-            ),
+        self.params = []
+        C, H, W = self.image_shape
+        for block, C_out in enumerate(self.channels, start=1):
+            conv_h, conv_w = conv_output_size(H, k), conv_output_size(W, k)
+            if min(conv_h, conv_w) < self.pool:
+                raise ValueError(
+                    f"block {block}: a {k} x {k} convolution of {H} x {W} maps leaves "
+                    f"{conv_h} x {conv_w}, too small for 2 x 2 pooling: use a smaller "
+                    f"kernel or fewer blocks"
+                )
+            self.params.append((he((C_out, C, k, k), C * k * k),
+                                np.zeros(C_out, self.dtype)))
+            C, H, W = C_out, conv_h // self.pool, conv_w // self.pool
+        self.pooled_shape = (C, H, W)
+        n_flat = C * H * W
+        self.params += [
             (he((n_flat, self.n_hidden), n_flat), np.zeros(self.n_hidden, self.dtype)),
-            (
-                he((self.n_hidden, self.num_classes), self.n_hidden),
-                np.zeros(self.num_classes, self.dtype),
-            ),
+            (he((self.n_hidden, self.num_classes), self.n_hidden),
+             np.zeros(self.num_classes, self.dtype)),
         ]
+        self.loss_function = LOSSES["cross_entropy"]
 
     def __repr__(self):
         return (
@@ -152,20 +162,28 @@ class ConvNet:
 
     def forward_cache(self, X):
         """The forward pass, keeping what the backward pass reads: a dict with
-        X, Z1, A1, h (the pooled maps, flattened), Z2, A2 and the logits Z3."""
-        (W1, b1), (W2, b2), (W3, b3) = self.params
+        ``blocks``, one dict per block (its input M_in, the patches P of M_in, Z, A
+        and the pooled maps M), and h (the last M flattened), Z_d, A_d and the
+        logits Z_o."""
         X = self.check_inputs(X)
-        Z1 = conv2d(X, W1, b1)
-        A1 = relu(Z1)
-        h = max_pool2d(A1, self.pool).reshape(len(X), -1)
-        Z2 = h @ W2 + b2
-        A2 = relu(Z2)
-        Z3 = A2 @ W3 + b3
-        return {"X": X, "Z1": Z1, "A1": A1, "h": h, "Z2": Z2, "A2": A2, "Z3": Z3}
+        *kernels, (W_d, b_d), (W_o, b_o) = self.params
+        M, blocks = X, []
+        for K, c in kernels:
+            P = im2col(M, self.kernel_size)  # every k x k window, one row each
+            Z = conv2d(M, K, c, patches=P)
+            A = relu(Z)
+            blocks.append({"M_in": M, "P": P, "Z": Z, "A": A})
+            M = max_pool2d(A, self.pool)
+            blocks[-1]["M"] = M
+        h = M.reshape(len(X), -1)
+        Z_d = h @ W_d + b_d
+        A_d = relu(Z_d)
+        Z_o = A_d @ W_o + b_o
+        return {"blocks": blocks, "h": h, "Z_d": Z_d, "A_d": A_d, "Z_o": Z_o}
 
     def logits(self, X):
-        """Z3, the output layer's pre-activations, one row per image."""
-        return self.forward_cache(X)["Z3"]
+        """Z_o, the output layer's pre-activations, one row per image."""
+        return self.forward_cache(X)["Z_o"]
 
     def forward(self, X):
         """Class probabilities, one row per image (rows sum to 1)."""
@@ -184,8 +202,8 @@ class ConvNet:
 
     def loss(self, X, y):
         """The mean cross-entropy over the batch."""
-        Z3 = self.logits(X)
-        return self.loss_function.value(Z3, self.check_labels(y, len(Z3)))
+        Z_o = self.logits(X)
+        return self.loss_function.value(Z_o, self.check_labels(y, len(Z_o)))
 
     # --- backward --------------------------------------------------------------------
 
@@ -193,18 +211,25 @@ class ConvNet:
         """The mean loss and its gradient for every parameter, as ``MLP``'s:
         ``grads[l] = (dL/dW, dL/db)`` of ``params[l]``."""
         f = self.forward_cache(X)
-        y = self.check_labels(y, len(f["X"]))
-        (W1, _), (W2, _), (W3, _) = self.params
-        loss = self.loss_function.value(f["Z3"], y)
-        dZ3 = self.loss_function.gradient(f["Z3"], y)  # (Y_hat - Y) / N     (bp1)
-        dW3, db3 = f["A2"].T @ dZ3, dZ3.sum(axis=0)  # (bp4), (bp3)
-        dZ2 = (dZ3 @ W3.T) * relu_prime(f["Z2"])  # (bp2)
-        dW2, db2 = f["h"].T @ dZ2, dZ2.sum(axis=0)
-        dP = (dZ2 @ W2.T).reshape(len(f["X"]), *self.pooled_shape)  # unflatten
-        dA1 = max_pool2d_gradient(f["A1"], dP, self.pool)  # to each window's max
-        dZ1 = dA1 * relu_prime(f["Z1"])
-        _, dW1, db1 = conv2d_gradients(f["X"], W1, dZ1, input_gradient=False)
-        grads = [(dW1, db1), (dW2, db2), (dW3, db3)]
+        N = len(f["h"])
+        y = self.check_labels(y, N)
+        *kernels, (W_d, _), (W_o, _) = self.params
+        loss = self.loss_function.value(f["Z_o"], y)
+        dZ_o = self.loss_function.gradient(f["Z_o"], y)  # (Y_hat - Y) / N     (bp1)
+        dW_o, db_o = f["A_d"].T @ dZ_o, dZ_o.sum(axis=0)  # (bp4), (bp3)
+        dZ_d = (dZ_o @ W_o.T) * relu_prime(f["Z_d"])  # (bp2)
+        dW_d, db_d = f["h"].T @ dZ_d, dZ_d.sum(axis=0)
+        dM = (dZ_d @ W_d.T).reshape(N, *self.pooled_shape)  # unflatten
+        conv_grads = []
+        for l in reversed(range(len(kernels))):  # the last block first
+            block, (K, _) = f["blocks"][l], kernels[l]
+            dA = max_pool2d_gradient(block["A"], dM, self.pool, Y=block["M"])
+            dZ = dA * relu_prime(block["Z"])
+            dM, dK, dc = conv2d_gradients(
+                block["M_in"], K, dZ, input_gradient=l > 0, patches=block["P"]
+            )
+            conv_grads.insert(0, (dK, dc))
+        grads = [*conv_grads, (dW_d, db_d), (dW_o, db_o)]
         return loss, [
             (gW.astype(self.dtype, copy=False), gb.astype(self.dtype, copy=False))
             for gW, gb in grads
