@@ -112,6 +112,40 @@ def test_fast_train_equals_train(activation, momentum):
         np.testing.assert_allclose(bf, b, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_fast_train_folds_the_update_into_blas_with_threads_set(momentum, monkeypatch):
+    """Change 6 is taken (every weight update is one gemm call), the threads of both
+    BLAS libraries are 1 while it trains, and the caller's are restored after; a
+    network whose weights are not C-ordered falls back to NumPy, with the same
+    result."""
+    from threadpoolctl import threadpool_info
+
+    calls, seen = [], []
+    folded = hp.fast._subtract_product
+    monkeypatch.setattr(hp.fast, "_subtract_product",
+                        lambda *a: calls.append(1) or folded(*a))
+    X, y = toy_data(n=203)
+    settings = dict(epochs=2, batch_size=16, lr=0.2, momentum=momentum, seed=5,
+                    verbose=False, callback=lambda e, h: seen.append(
+                        {i["num_threads"] for i in threadpool_info()
+                         if i["user_api"] == "blas"}))
+    before = [i["num_threads"] for i in threadpool_info()]
+    core, fast = hp.MLP([6, 9, 3], seed=3), hp.MLP([6, 9, 3], seed=3)
+    hp.train(core, X, y, **settings)
+    seen.clear()
+    hp.fast.train(fast, X, y, **settings)
+    assert len(calls) == 2 * 2 * 13  # 2 layers, 2 epochs, 13 batches
+    assert seen == [{1}, {1}] and [i["num_threads"] for i in threadpool_info()] == before
+    fortran = hp.MLP([6, 9, 3], seed=3)
+    fortran.params = [(np.asfortranarray(W), b) for W, b in fortran.params]
+    calls.clear()
+    hp.fast.train(fortran, X, y, **settings)
+    assert calls == []
+    for (W, b), (Wf, bf), (Wn, bn) in zip(core.params, fast.params, fortran.params):
+        np.testing.assert_allclose(Wf, W, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(Wn, W, rtol=1e-9, atol=1e-12)
+
+
 def test_fast_train_quadratic_cost_and_float32():
     X, y = toy_data(n=100)
     for cost, dtype in [("quadratic", np.float64), ("cross_entropy", np.float32)]:

@@ -100,7 +100,10 @@ def im2col(X, kernel_size, stride=1, padding=0):
 
     Row (n, u, v) holds X_pad[n, :, s u : s u + kH, s v : s v + kW], flattened in the
     order (c, i, j), the order of ``W[o].ravel()``.  The windows are a view
-    (``sliding_window_view``); the reshape into a matrix copies them.
+    (``sliding_window_view``); the reshape into a matrix copies them, column by
+    column: column (c, i, j) is entry (i, j) of channel c of every window, stored
+    contiguously (the matrix returned is the transpose of that copy, which NumPy and
+    BLAS read as they read any matrix).
     """
     X = _images(X)
     (kH, kW), (sH, sW), (pH, pW), (H_out, W_out) = _geometry(
@@ -111,7 +114,8 @@ def im2col(X, kernel_size, stride=1, padding=0):
         :, :, : sH * (H_out - 1) + 1 : sH, : sW * (W_out - 1) + 1 : sW
     ]  # (N, C, H_out, W_out, kH, kW)
     N, C = X.shape[:2]
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * H_out * W_out, C * kH * kW)
+    P_T = windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * kH * kW, N * H_out * W_out)
+    return P_T.T
 
 
 def col2im(cols, input_shape, kernel_size, stride=1, padding=0):
@@ -130,14 +134,17 @@ def col2im(cols, input_shape, kernel_size, stride=1, padding=0):
             f"cols must have shape {(N * H_out * W_out, C * kH * kW)} for images of "
             f"shape {tuple(input_shape)}, got {cols.shape}"
         )
-    patches = cols.reshape(N, H_out, W_out, C, kH, kW)
-    X_pad = np.zeros((N, C, H + 2 * pH, W + 2 * pW), dtype=cols.dtype)
+    # patches[c, i, j] is column (c, i, j): entry (i, j) of channel c of every
+    # window, as an (N, H_out, W_out) array; the sums run channels first, so that
+    # each addition reads and writes arrays of the same order.
+    patches = cols.T.reshape(C, kH, kW, N, H_out, W_out)
+    X_pad = np.zeros((C, N, H + 2 * pH, W + 2 * pW), dtype=cols.dtype)
     for i in range(kH):
         for j in range(kW):
             X_pad[:, :, i : i + sH * H_out : sH, j : j + sW * W_out : sW] += patches[
-                :, :, :, :, i, j
-            ].transpose(0, 3, 1, 2)
-    return X_pad[:, :, pH : pH + H, pW : pW + W]
+                :, i, j
+            ]
+    return X_pad[:, :, pH : pH + H, pW : pW + W].transpose(1, 0, 2, 3)
 
 
 def _kernel(X, W, b=None):
@@ -200,7 +207,10 @@ def conv2d_gradients(X, W, dZ, stride=1, padding=0, input_gradient=True, patches
     dW = (dZ_mat @ P).reshape(W.shape)
     dX = None
     if input_gradient:
-        dX = col2im(dZ_mat.T @ W.reshape(C_out, -1), X.shape, (kH, kW), stride, padding)
+        # dZ_mat^T W_mat, computed as the transpose of W_mat^T dZ_mat: the same
+        # matrix, with its columns contiguous, as col2im reads them
+        dcols = (W.reshape(C_out, -1).T @ dZ_mat).T
+        dX = col2im(dcols, X.shape, (kH, kW), stride, padding)
     return dX, dW, db
 
 
