@@ -532,8 +532,9 @@ def bench_convnet(X, y, repeats, torch):
     if torch is not None:
         # The same work, step for step: three steps from the same weights agree to
         # float32 rounding, amplified a little by the steps (within 1e-3; another
-        # learning rate or a wrong gradient differs by far more).  Over an epoch the two drift apart a little (rounding
-        # decides some near-ties of max pooling), so there the check is looser.
+        # learning rate or a wrong gradient differs by far more).  Over an epoch
+        # the two drift apart a little (rounding decides some near-ties of max
+        # pooling), so there the check is looser.
         init, few = hp.ConvNet(seed=0).params, 3 * BATCH
         _, ours = handprop_convnet_epoch(init, X[:few], y[:few], 0, CONV_LR, BATCH)
         order = np.random.default_rng(0).permutation(few)
