@@ -223,6 +223,8 @@ def test_the_default_convnet_is_the_chapters_network():
     (lambda: hp.conv2d(np.zeros((1, 1, 6, 6)), np.zeros((2, 1, 3, 3)), np.zeros(3)),
      "one bias per output channel"),
     (lambda: hp.max_pool2d(np.zeros((1, 1, 3, 5)), 4), r"window of 4 x 4 does not fit"),
+    (lambda: hp.conv_output_size(8, 0), "kernel must be"),
+    (lambda: hp.conv_output_size(8, 2.5), "kernel must be"),
     (lambda: hp.ConvNet().loss_and_gradients(np.zeros((2, 784)), [0, 1]),
      r"not flat rows.*X.reshape\(-1, 1, 28, 28\)"),
     (lambda: hp.ConvNet().predict(np.zeros((2, 1, 28, 27))), r"expected X of shape"),

@@ -73,6 +73,7 @@ def conv_output_size(size, kernel, stride=1, padding=0):
 
     A ``ValueError`` when the kernel is larger than the padded input.
     """
+    size, kernel = whole_number("size", size), whole_number("kernel", kernel)
     stride = whole_number("stride", stride)
     padding = whole_number("padding", padding, minimum=0)
     if kernel > size + 2 * padding:
