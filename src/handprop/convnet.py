@@ -5,7 +5,7 @@ of a convolution, ReLU and 2 x 2 max pooling, then a dense hidden layer with ReL
 and the softmax output with the mean cross-entropy of the rest of the book.  Block
 l = 1..B turns the maps M0 = X into M_l:
 
-    Z_l = conv(M_{l-1}, K_l) + c_l      kernels k x k, stride 1, no padding
+    Z_l = conv(M_{l-1}, W_l) + b_l      kernels k x k, stride 1, no padding
     A_l = relu(Z_l)
     M_l = maxpool(A_l)                  windows 2 x 2, stride 2
 
@@ -24,7 +24,7 @@ and backward, each line the derivation's (the chapters derive them entry by entr
     for l = B..1:
         dA_l = maxpool_gradient(A_l, dM_l)     each window's maximum takes it all
         dZ_l = dA_l * relu'(Z_l)
-        dM_{l-1}, dK_l, dc_l = conv2d_gradients(M_{l-1}, K_l, dZ_l)
+        dM_{l-1}, dW_l, db_l = conv2d_gradients(M_{l-1}, W_l, dZ_l)
                                                (no dM_0: it would be dL/dX, the data)
 
 ``ConvNet()`` is the chapter's network: two blocks of 20 and 40 kernels of 5 x 5
@@ -33,7 +33,7 @@ chapter 6.  ``ConvNet`` keeps the protocol of ``MLP`` (``params``,
 ``loss_and_gradients``, ``loss``, ``logits``, ``predict``, ``check_inputs``,
 ``check_labels``, ``dtype``, ``loss_function``), so ``handprop.train``,
 ``handprop.evaluate`` and the gradient checkers work on it unchanged.  ``params`` is
-``[(K_1, c_1), ..., (K_B, c_B), (W_d, b_d), (W_o, b_o)]``, each kernel of shape
+``[(W_1, b_1), ..., (W_B, b_B), (W_d, b_d), (W_o, b_o)]``, each kernel W_l of shape
 (C_out, C_in, k, k) as PyTorch stores it.
 """
 
@@ -168,9 +168,9 @@ class ConvNet:
         X = self.check_inputs(X)
         *kernels, (W_d, b_d), (W_o, b_o) = self.params
         M, blocks = X, []
-        for K, c in kernels:
+        for W, b in kernels:
             P = im2col(M, self.kernel_size)  # every k x k window, one row each
-            Z = conv2d(M, K, c, patches=P)
+            Z = conv2d(M, W, b, patches=P)
             A = relu(Z)
             blocks.append({"M_in": M, "P": P, "Z": Z, "A": A})
             M = max_pool2d(A, self.pool)
@@ -222,13 +222,13 @@ class ConvNet:
         dM = (dZ_d @ W_d.T).reshape(N, *self.pooled_shape)  # unflatten
         conv_grads = []
         for l in reversed(range(len(kernels))):  # the last block first
-            block, (K, _) = f["blocks"][l], kernels[l]
+            block, (W, _) = f["blocks"][l], kernels[l]
             dA = max_pool2d_gradient(block["A"], dM, self.pool, Y=block["M"])
             dZ = dA * relu_prime(block["Z"])
-            dM, dK, dc = conv2d_gradients(
-                block["M_in"], K, dZ, input_gradient=l > 0, patches=block["P"]
+            dM, dW, db = conv2d_gradients(
+                block["M_in"], W, dZ, input_gradient=l > 0, patches=block["P"]
             )
-            conv_grads.insert(0, (dK, dc))
+            conv_grads.insert(0, (dW, db))
         grads = [*conv_grads, (dW_d, db_d), (dW_o, db_o)]
         return loss, [
             (gW.astype(self.dtype, copy=False), gb.astype(self.dtype, copy=False))
