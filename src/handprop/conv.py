@@ -10,17 +10,23 @@ padding p (X_pad is X with p zeros added on each side of both spatial axes),
     Z[n, o, u, v] = b[o] + sum_{c, i, j} W[o, c, i, j] X_pad[n, c, s u + i, s v + j]
 
 for u = 0..H_out-1, v = 0..W_out-1, H_out = floor((H + 2p - kH) / s) + 1 (the same
-for the width).  Rows and columns that no window reaches when s does not divide
-H + 2p - kH take part in nothing, so their gradient is 0.
+for the width).  Rows and columns that no window reaches take part in nothing, so
+their gradient is 0: the last (H + 2p - kH) mod s rows of X_pad, and, when s > kH,
+the s - kH rows of every gap between two windows.
 
 Every window, flattened, is one row of the patch matrix P = ``im2col(X)``; with
-W_mat the kernels as C_out rows, the layer is one matrix product, Z_mat = W_mat P^T
-+ b (one row per kernel o, one column per window (n, u, v)), and its gradients are
-(the book derives them entry by entry), with dZ_mat = dL/dZ_mat:
+W_mat the kernels as C_out rows, the layer is one matrix product, Z_mat = P W_mat^T
++ 1 b^T (one row per window (n, u, v), one column per kernel o).  With Delta =
+dL/dZ_mat in the same layout, its gradients are (the book derives them entry by
+entry):
 
-    dL/db[o]          = sum_{n, u, v} dZ[n, o, u, v]    (the row sums of dZ_mat)
-    dL/dW             = dZ_mat P
-    dL/dX             = col2im(dZ_mat^T W_mat)
+    dL/db[o]          = sum_{n, u, v} dZ[n, o, u, v]    (the column sums of Delta)
+    dL/dW             = Delta^T P
+    dL/dX             = col2im(Delta W_mat)
+
+The code computes the transposes, Z_mat^T = W_mat P^T + b and Delta^T P, so that
+the kernel index o runs over the rows, as it does in the (N, C_out, H_out, W_out)
+layout of Z.
 
 ``col2im`` adds every row back into the window it came from: it is the adjoint
 (the transpose) of ``im2col``, not its inverse, because overlapping windows share
@@ -179,7 +185,7 @@ def conv2d(X, W, b, stride=1, padding=0, patches=None):
     C_out, _, kH, kW = W.shape
     _, _, _, (H_out, W_out) = _geometry(X.shape, (kH, kW), stride, padding)
     P = _patches(X, (kH, kW), stride, padding, patches)  # one row per window
-    Z = W.reshape(C_out, -1) @ P.T + np.reshape(b, (C_out, 1))  # one row per kernel o
+    Z = W.reshape(C_out, -1) @ P.T + np.reshape(b, (C_out, 1))  # Z_mat^T: a row per o
     return Z.reshape(C_out, len(X), H_out, W_out).transpose(1, 0, 2, 3)
 
 
@@ -202,15 +208,15 @@ def conv2d_gradients(X, W, dZ, stride=1, padding=0, input_gradient=True, patches
             f"dZ must have the shape of Z, {(len(X), C_out, H_out, W_out)}, got "
             f"{dZ.shape}"
         )
-    dZ_mat = dZ.transpose(1, 0, 2, 3).reshape(C_out, -1)  # one row per kernel o
+    Delta_T = dZ.transpose(1, 0, 2, 3).reshape(C_out, -1)  # Delta^T: a row per o
     P = _patches(X, (kH, kW), stride, padding, patches)  # one row per window
-    db = dZ_mat.sum(axis=1)
-    dW = (dZ_mat @ P).reshape(W.shape)
+    db = Delta_T.sum(axis=1)
+    dW = (Delta_T @ P).reshape(W.shape)
     dX = None
     if input_gradient:
-        # dZ_mat^T W_mat, computed as the transpose of W_mat^T dZ_mat: the same
+        # Delta W_mat, computed as the transpose of W_mat^T Delta^T: the same
         # matrix, with its columns contiguous, as col2im reads them
-        dcols = (W.reshape(C_out, -1).T @ dZ_mat).T
+        dcols = (W.reshape(C_out, -1).T @ Delta_T).T
         dX = col2im(dcols, X.shape, (kH, kW), stride, padding)
     return dX, dW, db
 
@@ -279,8 +285,9 @@ def max_pool2d(X, size=2, stride=None):
 def max_pool2d_gradient(X, dY, size=2, stride=None, Y=None):
     """dL/dX of max pooling: each window's dY goes to the entry that was its maximum.
 
-    Ties: the first maximum in reading order (row by row) takes it all, as PyTorch
-    does; any split summing to dY is as valid a subgradient.  Where windows overlap
+    Ties: the first maximum in reading order (row by row) takes it all, as PyTorch's
+    CPU kernel does (tests/test_conv_autograd.py); any split of dY among the tied
+    maxima with nonnegative shares is as valid a subgradient.  Where windows overlap
     (stride < size), contributions add; entries of no window get 0.  ``Y`` is
     ``max_pool2d(X, size, stride)`` when the caller kept it from the forward pass.
     """
