@@ -256,3 +256,15 @@ def test_kept_patches_and_pooled_maps_give_the_same_results(shape, kernel, strid
                                   hp.max_pool2d_gradient(X, dY, 2, 1))
     with pytest.raises(ValueError, match="shape of the pooled output"):
         hp.max_pool2d_gradient(X, dY, 2, 1, Y=Y[..., :-1])
+
+
+def test_convnet_logits_in_chunks_are_the_whole_batch_logits():
+    """logits (and so evaluate and predict) run ``chunk`` images at a time; the rows
+    are those of one forward pass over the whole batch, and an empty batch gives no
+    rows."""
+    net, X, y = small_convnet(channels=(3, 2))
+    X = np.concatenate([X] * 3)
+    whole = net.forward_cache(X)["Z_o"]
+    net.chunk = 2
+    np.testing.assert_allclose(net.logits(X), whole, rtol=1e-12, atol=1e-14)
+    assert net.logits(X[:0]).shape == (0, 4) and net.predict(X[:0]).shape == (0,)
