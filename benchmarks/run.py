@@ -584,6 +584,21 @@ def bench_convnet(X, y, repeats, torch):
 # --- report ------------------------------------------------------------------------
 
 
+def git_commit():
+    """The commit measured, with ``+changes`` when the work tree differs from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" +changes" if dirty else "")
+
+
 def machine(threads, torch):
     cpu = platform.processor() or platform.machine()
     try:
@@ -629,7 +644,8 @@ def markdown(results):
         for b in m["blas"]
     )
     lines = [
-        f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, Python "
+        f"Measured {results['date']} at commit {results.get('commit', 'unknown')} "
+        f"on {m['cpu']}, {m['cores']} cores, Python "
         f"{m['python']}, NumPy {m['numpy']}; every library limited to "
         f"{m['threads']} thread(s) (PyTorch: {m['torch_threads']}). BLAS loaded: "
         f"{libraries}.",
@@ -739,6 +755,22 @@ def markdown(results):
         f"{c_ratio('core_over_floor')} | |"
     )
     lines += ["", "Targets, by the medians: " + "; ".join(verdicts) + "."]
+    bounds = []
+    if "torch_s" in t:
+        share = t["floor_s"]["median"] / t["torch_s"]["median"]
+        bounds.append(
+            f"the MLP's floor alone took {share:.2f}"
+            " of PyTorch's epoch, so no trainer that does its two large products with "
+            "NumPy's BLAS can go below that ratio"
+        )
+    if "torch_s" in c:
+        share = c["floor_s"]["median"] / c["torch_s"]["median"]
+        bounds.append(
+            f"the ConvNet's floor took {share:.2f}"
+            " of PyTorch's ConvNet epoch"
+        )
+    if bounds:
+        lines += ["", "Bounds from below, by the medians: " + "; ".join(bounds) + "."]
     p = results["step_profile"]
     lines += [
         "",
@@ -796,6 +828,7 @@ def main(argv=None):
             (X, y), _ = hp.load_mnist()
         results = {
             "date": time.strftime("%Y-%m-%d"),
+            "commit": git_commit(),
             "smoke": args.smoke,
             "machine": machine(args.threads, torch),
         }
