@@ -40,10 +40,11 @@ $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 
 # Two pytest workers, one per core; each notebook runs whole in one worker, and each
 # worker's BLAS uses one thread, so the two never fight over the cores (two-thread
-# OpenBLAS beside a busy process can run many times slower).
+# OpenBLAS beside a busy process can run many times slower).  Files are handed out in
+# the order tests/conftest.py collects them, the longest first.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(NBVAL)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not site"

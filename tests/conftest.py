@@ -66,3 +66,25 @@ def pytest_terminal_summary(terminalreporter):
             f"they name (or set HANDPROP_DATA_DIR):")
         for line in _skipped[:20]:
             terminalreporter.write_line(f"  {line}")
+
+
+# The longest files first.  `make test` runs two workers, each taking whole files
+# (--dist loadfile, so a notebook runs in order in one kernel); a worker asks for
+# the next file when it is nearly done with its own, in the order collected
+# (--no-loadscope-reorder).  Started first, the long ones overlap each other and
+# the many short files fill in around them; started last, one of them would run
+# alone at the end.  Seconds are rough, measured on the 2-core machine.
+LONGEST_FIRST = {
+    "tests/test_site.py": 400,
+    "notebooks/14_convnet_mnist.ipynb": 150,
+    "notebooks/08_experiments.ipynb": 110,
+    "notebooks/10_speed.ipynb": 45,
+    "notebooks/07_training.ipynb": 30,
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    def weight(item):
+        return -LONGEST_FIRST.get(item.nodeid.split("::")[0], 0)
+
+    items.sort(key=weight)  # stable: each file keeps its own order
