@@ -35,9 +35,9 @@ operations (a test holds the two equal), with these changes:
 7. **Threads set on purpose.**  NumPy and SciPy each load their own OpenBLAS, each
    with its own pool of threads; with change 6 a step alternates between them, and
    on a machine of two cores two pools of two threads spin against each other
-   (measured when the speed chapter was planned: an epoch took 8.9 s, 23 times
-   its one-thread floor and 13 times the same code at one thread per library;
-   the chapter measures it again on a fraction of an epoch).  ``train`` therefore runs
+   (measured when the speed chapter was planned: an epoch took 8.9 s, 13 times
+   the 0.69 s of the same code at one thread per library; the chapter measures
+   it again on a fraction of an epoch).  ``train`` therefore runs
    both libraries with ``threads`` threads (default 1, through threadpoolctl),
    restoring the caller's settings afterwards.
 
