@@ -76,6 +76,16 @@ def import_torch():
 # --- 1. handprop against PyTorch --------------------------------------------------
 
 
+def torch_sgd_step(torch, params, loss, lr):
+    """Plain SGD, idiomatic: fresh gradients by autograd, an update under no_grad."""
+    for p in params:
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad
+
+
 def torch_epoch(torch, init_params, X, y, order, lr, batch_size):
     """One epoch of plain SGD in PyTorch, idiomatic: autograd, F.cross_entropy, an
     update under no_grad."""
@@ -93,12 +103,7 @@ def torch_epoch(torch, init_params, X, y, order, lr, batch_size):
         idx = order_t[i : i + batch_size]
         logits = torch.sigmoid(X_t[idx] @ W1 + b1) @ W2 + b2
         loss = cross_entropy(logits, y_t[idx])
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
+        torch_sgd_step(torch, params, loss, lr)
     seconds = time.perf_counter() - start
     return seconds, [p.detach().numpy() for p in params]
 
@@ -468,12 +473,7 @@ def torch_convnet_epoch(torch, init_params, X, y, order, lr, batch_size):
             M = F.max_pool2d(F.relu(F.conv2d(M, K, c)), 2)
         logits = F.relu(M.flatten(1) @ W_d + b_d) @ W_o + b_o
         loss = F.cross_entropy(logits, y_t[idx])
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
+        torch_sgd_step(torch, params, loss, lr)
     seconds = time.perf_counter() - start
     return seconds, [p.detach().numpy() for p in params]
 
